@@ -1,0 +1,112 @@
+"""The catalog: exams, their domains and cards, and the courses a plan schedules.
+
+Plain frozen dataclasses with no I/O; `decks` builds them from files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+BACKGROUNDS = ("experienced", "pivoting")
+STATUSES = ("active", "retiring", "retired")
+CARD_STYLES = ("scenario", "recall")
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    id: str
+    name: str
+    weight: float
+    weight_range: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    id: str
+    exam: str
+    domain: str
+    front: str
+    back: str
+    style: str = "recall"
+    tags: tuple[str, ...] = ()
+    ref: str = ""
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Exam:
+    id: str
+    name: str
+    provider: str
+    domains: tuple[Domain, ...]
+    kind: str = "exam"
+    short_name: str = ""
+    code: str = ""
+    duration_minutes: int = 0
+    questions: str = ""
+    price_usd: float = 0
+    passing_score: str = ""
+    guide_version: str = ""
+    guide_date: date | None = None
+    guide_url: str = ""
+    status: str = "active"
+    retirement_date: date | None = None
+    successor: str = ""
+    card_prefix: str = ""
+    notes: str = ""
+    cards: tuple[Card, ...] = ()
+
+    def domain(self, domain_id: str) -> Domain:
+        """The domain with this id; KeyError if the exam has none."""
+        for d in self.domains:
+            if d.id == domain_id:
+                return d
+        raise KeyError(domain_id)
+
+    def card_counts(self) -> dict[str, int]:
+        """Cards per domain id, in the guide's order, zeros included."""
+        counts = {d.id: 0 for d in self.domains}
+        for card in self.cards:
+            counts[card.domain] = counts.get(card.domain, 0) + 1
+        return counts
+
+    def retired_by(self, day: date) -> bool:
+        """True when the exam can no longer be sat on *day*."""
+        if self.status == "retired" and self.retirement_date is None:
+            return True
+        return self.retirement_date is not None and day > self.retirement_date
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    title: str
+    hours: float
+
+
+@dataclass(frozen=True, slots=True)
+class Course:
+    id: str
+    title: str
+    provider: str
+    phase: str
+    order: int
+    backgrounds: tuple[str, ...]
+    hours: float
+    url: str = ""
+    modules: tuple[Module, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    exams: dict[str, Exam] = field(default_factory=dict)
+    courses: tuple[Course, ...] = ()
+
+    def exam(self, exam_id: str) -> Exam:
+        """The exam with this id, or KeyError."""
+        return self.exams[exam_id]
+
+    def courses_for(self, background: str) -> tuple[Course, ...]:
+        """The courses a learner with *background* takes, in the article's order."""
+        return tuple(sorted((c for c in self.courses if background in c.backgrounds), key=lambda c: c.order))

@@ -1,0 +1,164 @@
+"""The command line: parse options, call one function of the core or the store, render.
+
+Heavy modules (SQLAlchemy, Alembic, Jinja2) are imported inside the commands that need
+them, so `studyplan --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from studyplan import __version__
+from studyplan.errors import StudyplanError
+
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(value: str, what: str) -> date:
+    """A YYYY-MM-DD date, or StudyplanError naming the bad value."""
+    if isinstance(value, date):
+        return value
+    text = (value or "").strip()
+    try:
+        if not DATE_PATTERN.match(text):
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise StudyplanError(f"{what}: {value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _date_option(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return parse_date(value, f"--{param.name.replace('_', '-')}")
+    except StudyplanError as exc:
+        raise click.BadParameter(str(exc).split(": ", 1)[1], ctx=ctx, param=param) from None
+
+
+class StudyplanGroup(click.Group):
+    """A group that turns every runtime failure into one line on stderr and exit 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except StudyplanError as exc:
+            raise click.ClickException(str(exc)) from None
+        except BrokenPipeError:
+            sys.stderr.close()
+            raise click.exceptions.Exit(1)
+        except KeyboardInterrupt:
+            click.echo("interrupted; everything already saved is kept", err=True)
+            raise click.exceptions.Exit(130)
+        except Exception as exc:  # the last guard: never a traceback for a user
+            from studyplan.db.engine import describe_error
+
+            raise click.ClickException(describe_error(exc)) from None
+        finally:
+            workspace = ctx.obj
+            if workspace is not None and hasattr(workspace, "close"):
+                workspace.close()
+
+
+pass_workspace = click.make_pass_decorator(object)
+
+
+@click.group(cls=StudyplanGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar="STUDYPLAN_DB", metavar="PATH-or-URL",
+              help="Database file or SQLAlchemy URL [env STUDYPLAN_DB; default: studyplan.db in the app folder].")
+@click.option("--decks", envvar="STUDYPLAN_DECKS", metavar="DIR",
+              help="Folder of exam decks [env STUDYPLAN_DECKS; default: the shipped decks].")
+@click.option("--today", envvar="STUDYPLAN_TODAY", metavar="YYYY-MM-DD", callback=_date_option,
+              help="Act as on this day [env STUDYPLAN_TODAY].")
+@click.option("--learner", envvar="STUDYPLAN_LEARNER", default="default", show_default=True,
+              help="Learner name on a shared database [env STUDYPLAN_LEARNER].")
+@click.version_option(__version__, prog_name="studyplan")
+@click.pass_context
+def cli(ctx, db, decks, today, learner):
+    """Plan and study for ML engineering certification exams with spaced repetition."""
+    from studyplan.workspace import Workspace
+
+    ctx.obj = Workspace(db=db, decks=decks, today=today or date.today(), learner=learner)
+
+
+# ---------------------------------------------------------------- exams and decks
+
+
+@cli.command()
+@click.argument("exam", required=False)
+@pass_workspace
+def exams(ws, exam):
+    """List the exams with their facts and card counts, or one exam's domains."""
+    from studyplan.views import exam_detail, exams_table
+
+    if exam:
+        click.echo(exam_detail(ws.exam(exam), ws.today))
+    else:
+        click.echo(exams_table(ws.catalog, ws.today))
+
+
+@cli.group()
+def decks():
+    """Check, sync and import decks."""
+
+
+@decks.command("check")
+@pass_workspace
+def decks_check(ws):
+    """Report every problem in the decks folder as FILE:LINE: message."""
+    catalog, problems = ws.load_catalog()
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) in {ws.decks_dir}")
+    cards = sum(len(e.cards) for e in catalog.exams.values())
+    click.echo(f"ok: {len(catalog.exams)} decks, {cards} cards, {len(catalog.courses)} courses in {ws.decks_dir}")
+
+
+@decks.command("sync")
+@pass_workspace
+def decks_sync(ws):
+    """Bring the database in line with the decks (idempotent, one transaction)."""
+    result = ws.sync()
+    click.echo(f"synced {ws.decks_dir}: {result.added} added, {result.updated} updated, "
+               f"{result.retired} retired, {result.restored} restored, {result.unchanged} unchanged")
+
+
+@decks.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--exam", required=True, help="Exam id the cards belong to.")
+@click.option("--domain", required=True, help="Domain id within the exam.")
+@pass_workspace
+def decks_import(ws, file, exam, domain):
+    """Import Anki's plain-text export (tab or comma separated) into an exam's domain."""
+    from studyplan.anki import AnkiFormatError, parse_anki_text
+    from studyplan.db.store import import_cards
+
+    target = ws.exam(exam)
+    if domain not in {d.id for d in target.domains}:
+        raise StudyplanError(f"unknown domain '{domain}' for exam '{exam}' (domains: {', '.join(d.id for d in target.domains)})")
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+        notes = parse_anki_text(text, default_separator="," if file.suffix.lower() == ".csv" else "\t")
+    except AnkiFormatError as exc:
+        raise StudyplanError(f"{file}:{exc.line}: {exc}") from None
+    except UnicodeDecodeError:
+        raise StudyplanError(f"{file}: not a UTF-8 text file") from None
+    if not notes:
+        raise StudyplanError(f"{file}: no notes found")
+    ws.sync()
+    with ws.transaction() as session:
+        added, present = import_cards(session, exam, domain, [(n.front, n.back, list(n.tags)) for n in notes], file.name)
+    click.echo(f"imported {added} card(s) into {exam}/{domain} from {file.name}; {present} already present")
+
+
+def main() -> None:
+    """The console script's entry point."""
+    cli(prog_name="studyplan")

@@ -1,0 +1,173 @@
+"""Opening a database: resolve the path or URL, check it, set SQLite up, migrate to head."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from studyplan.errors import StudyplanError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def database_url(value: str) -> str:
+    """A SQLAlchemy URL for *value*: a URL is kept, anything else is a SQLite file path."""
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other databases and in-memory SQLite."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split("///", 1)[1] if "///" in url else ""
+    return Path(path) if path and path != ":memory:" else None
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a path that cannot hold a database, before anything is written."""
+    if path.exists():
+        if path.is_dir():
+            raise StudyplanError(f"{path}: is a directory, not a database file")
+        if not os.access(path, os.R_OK | os.W_OK):
+            raise StudyplanError(f"{path}: database file is not readable and writable")
+        if path.stat().st_size:
+            with path.open("rb") as fh:
+                if fh.read(16) != SQLITE_HEADER:
+                    raise StudyplanError(f"{path}: not a SQLite database (corrupt or another kind of file); nothing was changed")
+        return
+    parent = path.parent
+    if not parent.is_dir():
+        raise StudyplanError(f"{path}: cannot create the database, folder {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise StudyplanError(f"{path}: cannot create the database, folder {parent} is not writable")
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for *url*; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+    path = sqlite_path(url)
+    if path is not None:
+        check_sqlite_file(path)
+    try:
+        engine = create_engine(url)
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        raise StudyplanError(f"cannot use database URL {url!r}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        # Let SQLite's busy timeout do the waiting; pysqlite's own BEGIN handling would
+        # take the write lock late and fail instead of waiting on upgrade from read.
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _disable_pysqlite_begin)
+        event.listen(engine, "begin", _begin_immediate)
+    return engine
+
+
+def _disable_pysqlite_begin(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None
+
+
+def _begin_immediate(conn) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _alembic_config(connection):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision the database is at, None for an empty database."""
+    from alembic.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str:
+    """The newest migration shipped with this release."""
+    from alembic.script import ScriptDirectory
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply the migrations up to *revision*."""
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), revision)
+
+
+def open_database(value: str, migrate: bool = True) -> tuple[Engine, sessionmaker[Session]]:
+    """Open the database at *value* (a path or a URL), upgrade its schema, return a sessionmaker.
+
+    Any failure becomes a StudyplanError naming the database.
+    """
+    url = database_url(value)
+    engine = make_engine(url)
+    label = sqlite_path(url) or engine.url.render_as_string(hide_password=True)
+    try:
+        if migrate and current_revision(engine) != head_revision():
+            upgrade(engine)
+    except StudyplanError:
+        raise
+    except DBAPIError as exc:
+        engine.dispose()
+        raise StudyplanError(f"{label}: cannot open the database: {_first_line(exc.orig)}") from None
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise StudyplanError(f"{label}: cannot open the database: {_first_line(exc)}") from None
+    return engine, sessionmaker(engine, expire_on_commit=False)
+
+
+def _first_line(exc: BaseException | None) -> str:
+    return str(exc).strip().splitlines()[0] if exc and str(exc).strip() else type(exc).__name__
+
+
+@contextmanager
+def translate_errors(label: str) -> Iterator[None]:
+    """Turn database failures into one clear StudyplanError naming the database."""
+    try:
+        yield
+    except OperationalError as exc:
+        text = _first_line(exc.orig)
+        if "locked" in text or "busy" in text:
+            raise StudyplanError(f"{label}: the database is busy (another studyplan command is writing); try again") from None
+        if "full" in text:
+            raise StudyplanError(f"{label}: the disk or database is full; nothing of this command was saved") from None
+        raise StudyplanError(f"{label}: database error: {text}") from None
+    except DBAPIError as exc:
+        raise StudyplanError(f"{label}: database error: {_first_line(exc.orig)}") from None
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for an unexpected failure, without a traceback."""
+    if isinstance(exc, OperationalError):
+        return f"database error: {_first_line(exc.orig)}"
+    if isinstance(exc, OSError):
+        return f"{exc.filename or 'file'}: {exc.strerror or exc}"
+    return f"unexpected error ({type(exc).__name__}): {_first_line(exc)}"

@@ -1,0 +1,166 @@
+"""The store: every query studyplan runs, as named functions over a SQLAlchemy session.
+
+Callers (the CLI, the review session) never build SQL themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from studyplan.catalog import Catalog, Exam
+from studyplan.db.models import CardRow, CardState, DomainRow, ExamRow, Learner
+
+DEFAULT_LEARNER = "default"
+DECK_SOURCE = "deck:"
+ANKI_SOURCE = "anki:"
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    added: int = 0
+    updated: int = 0
+    retired: int = 0
+    restored: int = 0
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.retired or self.restored)
+
+
+def learner_id(session: Session, name: str = DEFAULT_LEARNER, now: datetime | None = None) -> int:
+    """The id of the learner called *name*, created on first use."""
+    found = session.scalar(select(Learner.id).where(Learner.name == name))
+    if found is not None:
+        return found
+    learner = Learner(name=name, created_at=now or datetime.now())
+    session.add(learner)
+    session.flush()
+    return learner.id
+
+
+def _card_hash(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def _upsert_exam(session: Session, exam: Exam) -> dict[str, int]:
+    row = session.get(ExamRow, exam.id)
+    if row is None:
+        row = ExamRow(id=exam.id, name=exam.name, provider=exam.provider, kind=exam.kind, status=exam.status)
+        session.add(row)
+    else:
+        row.name, row.provider, row.kind, row.status = exam.name, exam.provider, exam.kind, exam.status
+    existing = {d.slug: d for d in session.scalars(select(DomainRow).where(DomainRow.exam_id == exam.id))}
+    for position, domain in enumerate(exam.domains):
+        drow = existing.get(domain.id)
+        if drow is None:
+            drow = DomainRow(exam_id=exam.id, slug=domain.id, name=domain.name, weight=domain.weight, position=position)
+            session.add(drow)
+            existing[domain.id] = drow
+        elif (drow.name, drow.weight, drow.position) != (domain.name, domain.weight, position):
+            drow.name, drow.weight, drow.position = domain.name, domain.weight, position
+    session.flush()
+    return {slug: d.id for slug, d in existing.items()}
+
+
+def sync_catalog(session: Session, catalog: Catalog, now: datetime) -> SyncResult:
+    """Bring the database's exams, domains and cards in line with *catalog*.
+
+    Idempotent. A changed card keeps its id and so its history; a card gone from its
+    exam's files is retired (never deleted); a card that comes back is restored. Only the
+    exams in *catalog* are touched, so a learner's own decks folder does not retire the
+    shipped ones. The caller owns the transaction.
+    """
+    added = updated = retired = restored = unchanged = 0
+    for exam in catalog.exams.values():
+        domain_ids = _upsert_exam(session, exam)
+        rows = {
+            r.id: r
+            for r in session.scalars(select(CardRow).where(CardRow.exam_id == exam.id, CardRow.source.startswith(DECK_SOURCE)))
+        }
+        seen = set()
+        for position, card in enumerate(exam.cards):
+            seen.add(card.id)
+            source = DECK_SOURCE + card.file
+            digest = _card_hash(card.domain, card.front, card.back, card.style, card.tags, card.ref, source, position)
+            row = rows.get(card.id)
+            if row is None:
+                other = session.get(CardRow, card.id)
+                if other is not None:
+                    # An imported card of the same id: deck files win, history stays.
+                    row = other
+                else:
+                    row = CardRow(id=card.id, exam_id=exam.id)
+                    session.add(row)
+                    added += 1
+            elif row.content_hash == digest and row.retired_at is None:
+                unchanged += 1
+                continue
+            elif row.retired_at is not None:
+                restored += 1
+            else:
+                updated += 1
+            row.exam_id = exam.id
+            row.domain_id = domain_ids[card.domain]
+            row.front, row.back, row.style = card.front, card.back, card.style
+            row.tags = ",".join(card.tags)
+            row.source, row.position, row.content_hash = source, position, digest
+            row.retired_at = None
+        for card_id, row in rows.items():
+            if card_id not in seen and row.retired_at is None:
+                row.retired_at = now
+                retired += 1
+    session.flush()
+    return SyncResult(added, updated, retired, restored, unchanged)
+
+
+def import_cards(session: Session, exam_id: str, domain_slug: str, cards: list[tuple[str, str, list[str]]],
+                 source_name: str) -> tuple[int, int]:
+    """Add Anki-exported cards to a domain; ids derive from the front so re-imports do not duplicate.
+
+    Returns (added, already present).
+    """
+    domain = session.scalar(select(DomainRow).where(DomainRow.exam_id == exam_id, DomainRow.slug == domain_slug))
+    if domain is None:
+        raise LookupError(domain_slug)
+    prefix = exam_id.split("-")[-1]
+    added = present = 0
+    position = session.scalar(select(func.count()).select_from(CardRow).where(CardRow.domain_id == domain.id)) or 0
+    for front, back, tags in cards:
+        card_id = f"{prefix}-{domain_slug}-anki-{_card_hash(front)[:10]}"
+        if session.get(CardRow, card_id) is not None:
+            present += 1
+            continue
+        position += 1
+        session.add(CardRow(
+            id=card_id, exam_id=exam_id, domain_id=domain.id, front=front, back=back, style="recall",
+            tags=",".join(tags), source=ANKI_SOURCE + source_name, position=position,
+            content_hash=_card_hash(front, back, tags),
+        ))
+        added += 1
+    session.flush()
+    return added, present
+
+
+def active_card_counts(session: Session) -> dict[str, dict[str, int]]:
+    """Active (not retired) cards per exam id and domain slug."""
+    rows = session.execute(
+        select(CardRow.exam_id, DomainRow.slug, func.count())
+        .join(DomainRow, CardRow.domain_id == DomainRow.id)
+        .where(CardRow.retired_at.is_(None))
+        .group_by(CardRow.exam_id, DomainRow.slug)
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for exam_id, slug, n in rows:
+        counts.setdefault(exam_id, {})[slug] = n
+    return counts
+
+
+def known_exam_ids(session: Session) -> list[str]:
+    return list(session.scalars(select(ExamRow.id).order_by(ExamRow.id)))

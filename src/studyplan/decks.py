@@ -1,0 +1,326 @@
+"""Reading deck folders: exam.toml, NN-<domain>.toml card files and courses.toml.
+
+`load_catalog` never raises on bad content: it returns what it could read and a list
+of every problem found, each as FILE:LINE: message, so `decks check` can report them all.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from studyplan.catalog import BACKGROUNDS, CARD_STYLES, STATUSES, Card, Catalog, Course, Domain, Exam, Module
+
+EXAM_FILE = "exam.toml"
+COURSES_FILE = "courses.toml"
+DECK_GLOB = "[0-9][0-9]-*.toml"
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CARD_KEYS = {"id", "front", "back", "style", "tags", "ref"}
+WEIGHT_TOLERANCE = 0.001
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+def shipped_decks_dir() -> Path:
+    """The decks installed with the package (or the checkout's `decks/` in development)."""
+    installed = Path(__file__).resolve().parent / "decks"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[2] / "decks"
+
+
+class _Source:
+    """One TOML file's text, for turning table positions into line numbers."""
+
+    def __init__(self, path: Path, label: str):
+        self.path = path
+        self.label = label
+        self.text = path.read_text(encoding="utf-8")
+        self.lines = self.text.splitlines()
+
+    def table_lines(self, name: str) -> list[int]:
+        pattern = re.compile(r"^\s*\[\[\s*" + re.escape(name) + r"\s*\]\]")
+        return [i + 1 for i, line in enumerate(self.lines) if pattern.match(line)]
+
+    def key_line(self, key: str, start: int = 1) -> int:
+        pattern = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
+        for i in range(max(start - 1, 0), len(self.lines)):
+            if pattern.match(self.lines[i]):
+                return i + 1
+        return start
+
+    def problem(self, line: int, message: str) -> Problem:
+        return Problem(self.label, line, message)
+
+
+def _parse(path: Path, label: str, problems: list[Problem]) -> tuple[_Source, dict] | None:
+    try:
+        source = _Source(path, label)
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(label, 1, f"cannot read file: {exc}"))
+        return None
+    try:
+        return source, tomllib.loads(source.text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"at line (\d+)", str(exc))
+        line = int(match.group(1)) if match else 1
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        problems.append(Problem(label, line, f"invalid TOML: {message}"))
+        return None
+
+
+def _text(data: dict, key: str, src: _Source, line: int, problems: list[Problem], required=True) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        problems.append(src.problem(src.key_line(key, line), f"'{key}' must be a string"))
+        return ""
+    if required and not value.strip():
+        problems.append(src.problem(src.key_line(key, line), f"'{key}' is missing or empty"))
+    return value
+
+
+def _date(data: dict, key: str, src: _Source, problems: list[Problem]) -> date | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    problems.append(src.problem(src.key_line(key), f"'{key}' must be a date like 2026-03-31"))
+    return None
+
+
+def _number(data: dict, key: str, src: _Source, problems: list[Problem], default=0):
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        problems.append(src.problem(src.key_line(key), f"'{key}' must be a number >= 0"))
+        return default
+    return value
+
+
+def _load_exam(folder: Path, root: Path, problems: list[Problem]) -> Exam | None:
+    label = str(folder.relative_to(root.parent) / EXAM_FILE)
+    parsed = _parse(folder / EXAM_FILE, label, problems)
+    if parsed is None:
+        return None
+    src, data = parsed
+    exam_id = _text(data, "id", src, 1, problems)
+    if exam_id and exam_id != folder.name:
+        problems.append(src.problem(src.key_line("id"), f"exam id '{exam_id}' differs from its folder '{folder.name}'"))
+    kind = data.get("kind", "exam")
+    if kind not in ("exam", "foundations"):
+        problems.append(src.problem(src.key_line("kind"), f"kind must be 'exam' or 'foundations', not {kind!r}"))
+    status = data.get("status", "active")
+    if status not in STATUSES:
+        problems.append(src.problem(src.key_line("status"), f"status must be one of {', '.join(STATUSES)}, not {status!r}"))
+    prefix = _text(data, "card_prefix", src, 1, problems)
+    if prefix and not ID_PATTERN.match(prefix):
+        problems.append(src.problem(src.key_line("card_prefix"), f"card_prefix {prefix!r} must be lowercase letters, digits and dashes"))
+
+    domains: list[Domain] = []
+    raw_domains = data.get("domains", [])
+    lines = src.table_lines("domains")
+    if not isinstance(raw_domains, list) or not raw_domains:
+        problems.append(src.problem(1, "no [[domains]] declared"))
+        raw_domains = []
+    for i, raw in enumerate(raw_domains):
+        line = lines[i] if i < len(lines) else 1
+        if not isinstance(raw, dict):
+            problems.append(src.problem(line, "each [[domains]] entry must be a table"))
+            continue
+        dom_id = _text(raw, "id", src, line, problems)
+        name = _text(raw, "name", src, line, problems)
+        if dom_id and not ID_PATTERN.match(dom_id):
+            problems.append(src.problem(src.key_line("id", line), f"domain id {dom_id!r} must be lowercase letters, digits and dashes"))
+        if dom_id in {d.id for d in domains}:
+            problems.append(src.problem(src.key_line("id", line), f"duplicate domain id '{dom_id}'"))
+        weight = raw.get("weight")
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 1:
+            problems.append(src.problem(src.key_line("weight", line), f"domain '{dom_id}' weight must be a number in (0, 1], got {weight!r}"))
+            weight = 0.0
+        rng = raw.get("weight_range")
+        weight_range = None
+        if rng is not None:
+            if (isinstance(rng, list) and len(rng) == 2 and all(isinstance(x, (int, float)) for x in rng) and 0 <= rng[0] <= rng[1] <= 1):
+                weight_range = (float(rng[0]), float(rng[1]))
+            else:
+                problems.append(src.problem(src.key_line("weight_range", line), f"domain '{dom_id}' weight_range must be [low, high] fractions"))
+        domains.append(Domain(dom_id, name, float(weight), weight_range))
+    total = sum(d.weight for d in domains)
+    if domains and not math.isclose(total, 1.0, abs_tol=WEIGHT_TOLERANCE):
+        problems.append(src.problem(lines[0] if lines else 1, f"domain weights sum to {total:.4f}, not 1"))
+
+    exam = Exam(
+        id=exam_id or folder.name,
+        kind=kind if kind in ("exam", "foundations") else "exam",
+        name=_text(data, "name", src, 1, problems),
+        short_name=_text(data, "short_name", src, 1, problems, required=False),
+        provider=_text(data, "provider", src, 1, problems),
+        code=_text(data, "code", src, 1, problems, required=False),
+        duration_minutes=int(_number(data, "duration_minutes", src, problems)),
+        questions=str(data.get("questions", "")),
+        price_usd=_number(data, "price_usd", src, problems),
+        passing_score=_text(data, "passing_score", src, 1, problems, required=False),
+        guide_version=_text(data, "guide_version", src, 1, problems, required=False),
+        guide_date=_date(data, "guide_date", src, problems),
+        guide_url=_text(data, "guide_url", src, 1, problems, required=False),
+        status=status if status in STATUSES else "active",
+        retirement_date=_date(data, "retirement_date", src, problems),
+        successor=_text(data, "successor", src, 1, problems, required=False),
+        card_prefix=prefix,
+        notes=_text(data, "notes", src, 1, problems, required=False),
+        domains=tuple(domains),
+    )
+    return exam
+
+
+def _load_cards(path: Path, root: Path, exam: Exam, seen: dict[str, str], problems: list[Problem]) -> list[Card]:
+    label = str(path.relative_to(root.parent))
+    parsed = _parse(path, label, problems)
+    if parsed is None:
+        return []
+    src, data = parsed
+    domain = data.get("domain")
+    known = {d.id for d in exam.domains}
+    if not isinstance(domain, str) or domain not in known:
+        problems.append(src.problem(src.key_line("domain"), f"unknown domain {domain!r} (exam '{exam.id}' has: {', '.join(sorted(known))})"))
+        return []
+    raw_cards = data.get("cards", [])
+    lines = src.table_lines("cards")
+    if not isinstance(raw_cards, list) or not raw_cards:
+        problems.append(src.problem(1, "no [[cards]] in this file"))
+        return []
+    cards = []
+    prefix = f"{exam.card_prefix}-{domain}-"
+    for i, raw in enumerate(raw_cards):
+        line = lines[i] if i < len(lines) else 1
+        before = len(problems)
+        card_id = _text(raw, "id", src, line, problems)
+        id_line = src.key_line("id", line)
+        if card_id:
+            if not card_id.startswith(prefix) or not ID_PATTERN.match(card_id):
+                problems.append(src.problem(id_line, f"card id '{card_id}' should look like '{prefix}NNN'"))
+            if card_id in seen:
+                problems.append(src.problem(id_line, f"duplicate card id '{card_id}' (also in {seen[card_id]})"))
+            else:
+                seen[card_id] = f"{label}:{id_line}"
+        front = _text(raw, "front", src, line, problems)
+        back = _text(raw, "back", src, line, problems)
+        style = raw.get("style", "recall")
+        if style not in CARD_STYLES:
+            problems.append(src.problem(src.key_line("style", line), f"card '{card_id}' style must be 'scenario' or 'recall', not {style!r}"))
+        tags = raw.get("tags", [])
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            problems.append(src.problem(src.key_line("tags", line), f"card '{card_id}' tags must be a list of strings"))
+            tags = []
+        ref = _text(raw, "ref", src, line, problems, required=False)
+        for key in sorted(set(raw) - CARD_KEYS):
+            problems.append(src.problem(src.key_line(key, line), f"card '{card_id}' has unknown key '{key}'"))
+        if len(problems) == before:
+            cards.append(Card(card_id, exam.id, domain, front.strip(), back.strip(), style, tuple(tags), ref, label, id_line))
+    return cards
+
+
+def _load_courses(path: Path, label: str, problems: list[Problem]) -> tuple[Course, ...]:
+    parsed = _parse(path, label, problems)
+    if parsed is None:
+        return ()
+    src, data = parsed
+    courses = []
+    lines = src.table_lines("courses")
+    for i, raw in enumerate(data.get("courses", [])):
+        line = lines[i] if i < len(lines) else 1
+        before = len(problems)
+        course_id = _text(raw, "id", src, line, problems)
+        phase = raw.get("phase")
+        if phase not in ("core", "foundations"):
+            problems.append(src.problem(src.key_line("phase", line), f"course '{course_id}' phase must be 'core' or 'foundations'"))
+        backgrounds = raw.get("backgrounds", [])
+        if not isinstance(backgrounds, list) or not backgrounds or any(b not in BACKGROUNDS for b in backgrounds):
+            problems.append(src.problem(src.key_line("backgrounds", line), f"course '{course_id}' backgrounds must be a list of {', '.join(BACKGROUNDS)}"))
+        modules = []
+        for m in raw.get("modules", []):
+            hours = m.get("hours") if isinstance(m, dict) else None
+            if not isinstance(m, dict) or not isinstance(m.get("title"), str) or not isinstance(hours, (int, float)) or hours <= 0:
+                problems.append(src.problem(line, f"course '{course_id}' has a module without a title and hours > 0"))
+                continue
+            modules.append(Module(m["title"], float(hours)))
+        hours = raw.get("hours")
+        if not isinstance(hours, (int, float)) or hours <= 0:
+            problems.append(src.problem(src.key_line("hours", line), f"course '{course_id}' hours must be a number > 0"))
+            hours = 0
+        order = raw.get("order", i + 1)
+        if len(problems) == before:
+            courses.append(Course(
+                id=course_id, title=_text(raw, "title", src, line, problems), provider=_text(raw, "provider", src, line, problems),
+                phase=phase, order=int(order), backgrounds=tuple(backgrounds), hours=float(hours),
+                url=_text(raw, "url", src, line, problems, required=False), modules=tuple(modules),
+            ))
+    return tuple(courses)
+
+
+def load_catalog(root: Path, fallback_courses: Path | None = None) -> tuple[Catalog, list[Problem]]:
+    """Read every exam folder under *root*; return the catalog and all problems found.
+
+    A folder of the learner's own exams may omit courses.toml; then *fallback_courses*
+    (the shipped one) is used.
+    """
+    problems: list[Problem] = []
+    root = Path(root)
+    if not root.is_dir():
+        problems.append(Problem(str(root), 0, "decks folder not found"))
+        return Catalog(), problems
+    exams: dict[str, Exam] = {}
+    seen: dict[str, str] = {}
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        deck_files = sorted(folder.glob(DECK_GLOB))
+        if not (folder / EXAM_FILE).is_file():
+            if deck_files:
+                problems.append(Problem(str(deck_files[0].relative_to(root.parent)), 1, f"deck file but no {EXAM_FILE} in its folder"))
+            continue
+        exam = _load_exam(folder, root, problems)
+        if exam is None:
+            continue
+        cards: list[Card] = []
+        for path in deck_files:
+            cards.extend(_load_cards(path, root, exam, seen, problems))
+        present = {c.domain for c in cards}
+        exam_label = str(folder.relative_to(root.parent) / EXAM_FILE)
+        for d in exam.domains:
+            if d.id and d.id not in present:
+                line = _line_of(folder / EXAM_FILE, rf'^\s*id\s*=\s*"{re.escape(d.id)}"')
+                problems.append(Problem(exam_label, line, f"domain '{d.id}' has no cards (no NN-*.toml file with domain = \"{d.id}\")"))
+        exams[exam.id] = replace(exam, cards=tuple(cards))
+    for exam in exams.values():
+        if exam.successor and exam.successor not in exams:
+            line = _line_of(root / exam.id / EXAM_FILE, r"^\s*successor\s*=")
+            problems.append(Problem(f"{root.name}/{exam.id}/{EXAM_FILE}", line, f"successor '{exam.successor}' is not a known exam"))
+    courses_path = root / COURSES_FILE
+    if not courses_path.is_file() and fallback_courses is not None:
+        courses_path = fallback_courses
+    courses = _load_courses(courses_path, str(courses_path.relative_to(courses_path.parent.parent)), problems) if courses_path.is_file() else ()
+    return Catalog(exams=exams, courses=courses), problems
+
+
+
+def _line_of(path: Path, pattern: str) -> int:
+    """The first line of *path* matching *pattern*, 1 when none does."""
+    regex = re.compile(pattern)
+    try:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if regex.match(line):
+                return number
+    except OSError:
+        pass
+    return 1
