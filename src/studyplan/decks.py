@@ -282,6 +282,7 @@ def load_catalog(root: Path, fallback_courses: Path | None = None) -> tuple[Cata
         problems.append(Problem(str(root), 0, "decks folder not found"))
         return Catalog(), problems
     exams: dict[str, Exam] = {}
+    folders: dict[str, Path] = {}
     seen: dict[str, str] = {}
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         deck_files = sorted(folder.glob(DECK_GLOB))
@@ -302,10 +303,12 @@ def load_catalog(root: Path, fallback_courses: Path | None = None) -> tuple[Cata
                 line = _line_of(folder / EXAM_FILE, rf'^\s*id\s*=\s*"{re.escape(d.id)}"')
                 problems.append(Problem(exam_label, line, f"domain '{d.id}' has no cards (no NN-*.toml file with domain = \"{d.id}\")"))
         exams[exam.id] = replace(exam, cards=tuple(cards))
+        folders[exam.id] = folder
     for exam in exams.values():
         if exam.successor and exam.successor not in exams:
-            line = _line_of(root / exam.id / EXAM_FILE, r"^\s*successor\s*=")
-            problems.append(Problem(f"{root.name}/{exam.id}/{EXAM_FILE}", line, f"successor '{exam.successor}' is not a known exam"))
+            path = folders[exam.id] / EXAM_FILE
+            line = _line_of(path, r"^\s*successor\s*=")
+            problems.append(Problem(str(path.relative_to(root.parent)), line, f"successor '{exam.successor}' is not a known exam"))
     courses_path = root / COURSES_FILE
     if not courses_path.is_file() and fallback_courses is not None:
         courses_path = fallback_courses

@@ -88,7 +88,7 @@ def sync_catalog(session: Session, catalog: Catalog, now: datetime) -> SyncResul
         for position, card in enumerate(exam.cards):
             seen.add(card.id)
             source = DECK_SOURCE + card.file
-            digest = _card_hash(card.domain, card.front, card.back, card.style, card.tags, card.ref, source, position)
+            digest = _card_hash(card.domain, card.front, card.back, card.style, card.tags, card.ref, source)
             row = rows.get(card.id)
             if row is None:
                 other = session.get(CardRow, card.id)
@@ -101,6 +101,8 @@ def sync_catalog(session: Session, catalog: Catalog, now: datetime) -> SyncResul
                     added += 1
             elif row.content_hash == digest and row.retired_at is None:
                 unchanged += 1
+                if row.position != position:  # order only: not an edit
+                    row.position = position
                 continue
             elif row.retired_at is not None:
                 restored += 1

@@ -1,0 +1,117 @@
+"""Shared fixtures: a temporary database per test, a small decks folder, the CLI runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from studyplan.cli import cli
+
+TINY_EXAM = """\
+id = "tiny"
+kind = "exam"
+name = "Tiny Exam"
+short_name = "TINY"
+provider = "Example"
+duration_minutes = 60
+questions = "10"
+price_usd = 100
+guide_version = "v1"
+guide_date = 2025-01-01
+guide_url = "https://example.com/guide"
+status = "active"
+card_prefix = "tiny"
+
+[[domains]]
+id = "alpha"
+name = "Alpha things"
+weight = 0.6
+
+[[domains]]
+id = "beta"
+name = "Beta things"
+weight = 0.4
+"""
+
+
+def deck_file(domain: str, ids: range, prefix: str = "tiny") -> str:
+    cards = "".join(
+        textwrap.dedent(f"""
+        [[cards]]
+        id = "{prefix}-{domain}-{i:03d}"
+        style = "{'scenario' if i % 2 else 'recall'}"
+        front = "Question {i} about {domain}?"
+        back = "Answer {i}."
+        tags = ["{domain}"]
+        """)
+        for i in ids
+    )
+    return f'domain = "{domain}"\n{cards}'
+
+
+COURSES = """\
+[[courses]]
+id = "production-ml-systems"
+title = "Production Machine Learning Systems"
+provider = "Google Cloud"
+phase = "core"
+order = 4
+backgrounds = ["experienced", "pivoting"]
+hours = 2
+[[courses.modules]]
+title = "Serving"
+hours = 1
+[[courses.modules]]
+title = "Monitoring"
+hours = 1
+"""
+
+
+@pytest.fixture
+def tiny_decks(tmp_path: Path) -> Path:
+    """A decks folder with one exam of two domains (6 + 4 cards) and one course."""
+    root = tmp_path / "decks"
+    exam = root / "tiny"
+    exam.mkdir(parents=True)
+    (exam / "exam.toml").write_text(TINY_EXAM)
+    (exam / "01-alpha.toml").write_text(deck_file("alpha", range(1, 7)))
+    (exam / "02-beta.toml").write_text(deck_file("beta", range(1, 5)))
+    (root / "courses.toml").write_text(COURSES)
+    return root
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "study.db"
+
+
+@pytest.fixture
+def run(db_path, tiny_decks, monkeypatch):
+    """Invoke the real CLI in-process against the temp database and tiny decks."""
+    for var in ("STUDYPLAN_DB", "STUDYPLAN_DECKS", "STUDYPLAN_TODAY", "STUDYPLAN_LEARNER", "NO_COLOR"):
+        monkeypatch.delenv(var, raising=False)
+
+    def invoke(*args: str, input: str | None = None, decks: Path | None = tiny_decks, db: Path | str = db_path,
+               today: str | None = "2026-12-01"):
+        base = ["--db", str(db)]
+        if decks is not None:
+            base += ["--decks", str(decks)]
+        if today is not None:
+            base += ["--today", today]
+        return CliRunner().invoke(cli, base + list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def run_subprocess(*args: str, env: dict | None = None, input: str | None = None, cwd: Path | None = None, timeout=120):
+    """Run `python -m studyplan` in a child process, as a user would."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("STUDYPLAN_")}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "studyplan", *args], capture_output=True, text=True,
+                          env=full_env, input=input, cwd=cwd, timeout=timeout)
