@@ -185,7 +185,8 @@ def _load_exam(folder: Path, root: Path, problems: list[Problem]) -> Exam | None
     return exam
 
 
-def _load_cards(path: Path, root: Path, exam: Exam, seen: dict[str, str], problems: list[Problem]) -> list[Card]:
+def _load_cards(path: Path, root: Path, exam: Exam, seen: dict[str, str], problems: list[Problem],
+                declared: set[str]) -> list[Card]:
     label = str(path.relative_to(root.parent))
     parsed = _parse(path, label, problems)
     if parsed is None:
@@ -196,6 +197,7 @@ def _load_cards(path: Path, root: Path, exam: Exam, seen: dict[str, str], proble
     if not isinstance(domain, str) or domain not in known:
         problems.append(src.problem(src.key_line("domain"), f"unknown domain {domain!r} (exam '{exam.id}' has: {', '.join(sorted(known))})"))
         return []
+    declared.add(domain)
     raw_cards = data.get("cards", [])
     lines = src.table_lines("cards")
     if not isinstance(raw_cards, list) or not raw_cards:
@@ -294,9 +296,9 @@ def load_catalog(root: Path, fallback_courses: Path | None = None) -> tuple[Cata
         if exam is None:
             continue
         cards: list[Card] = []
+        present: set[str] = set()
         for path in deck_files:
-            cards.extend(_load_cards(path, root, exam, seen, problems))
-        present = {c.domain for c in cards}
+            cards.extend(_load_cards(path, root, exam, seen, problems, present))
         exam_label = str(folder.relative_to(root.parent) / EXAM_FILE)
         for d in exam.domains:
             if d.id and d.id not in present:

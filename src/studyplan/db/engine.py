@@ -46,6 +46,8 @@ def check_sqlite_file(path: Path) -> None:
                     raise StudyplanError(f"{path}: not a SQLite database (corrupt or another kind of file); nothing was changed")
         return
     parent = path.parent
+    if parent.exists() and not parent.is_dir():
+        raise StudyplanError(f"{path}: cannot create the database, {parent} is a file, not a folder")
     if not parent.is_dir():
         raise StudyplanError(f"{path}: cannot create the database, folder {parent} does not exist")
     if not os.access(parent, os.W_OK | os.X_OK):
