@@ -159,6 +159,82 @@ def decks_import(ws, file, exam, domain):
     click.echo(f"imported {added} card(s) into {exam}/{domain} from {file.name}; {present} already present")
 
 
+# ---------------------------------------------------------------- review
+
+
+@cli.command()
+@click.option("--max", "max_cards", type=click.IntRange(min=1), help="Stop after this many cards.")
+@click.option("--domain", help="Only cards of this domain.")
+@click.option("--new-only", is_flag=True, help="Only today's new cards.")
+@click.option("--reviews-only", is_flag=True, help="Only cards due for review.")
+@click.option("--exam", help="Exam for new cards when there is no plan (or to override it).")
+@pass_workspace
+def review(ws, max_cards, domain, new_only, reviews_only, exam):
+    """Today's review session: reveal, grade 0-5, u undo, s suspend, e where, q quit."""
+    from studyplan import study
+    from studyplan.session import ReviewSession
+    from studyplan.terminal import LineConsole, TerminalConsole, use_colour
+
+    if new_only and reviews_only:
+        raise click.UsageError("--new-only and --reviews-only exclude each other")
+    queue = study.review_queue(ws, max_cards, domain, new_only, reviews_only, exam)
+    if not queue:
+        click.echo("Nothing to review now." + ("" if study.active_plan(ws) or exam else
+                   " No plan yet: run 'studyplan plan create' or pass --exam to study new cards."))
+        return
+    colour = use_colour()
+    console = TerminalConsole(colour) if sys.stdin.isatty() else LineConsole(colour)
+    session = ReviewSession(ws.transaction, ws.learner_id, queue, ws.today, ws.now,
+                            where=lambda card: study.card_location(ws, card))
+    outcome = session.run(console)
+    click.echo(render_session_report(study.finish_report(ws, outcome)))
+
+
+def render_session_report(report) -> str:
+    from tabulate import tabulate
+
+    outcome = report.outcome
+    scheduled = outcome.scheduled
+    rows = [[d, n, c, f"{c / n:.0%}" if n else "-", r] for d, n, c, r in report.by_domain]
+    rows.append(["total", len(scheduled), sum(g.grade >= 3 for g in scheduled),
+                 f"{sum(g.grade >= 3 for g in scheduled) / len(scheduled):.0%}" if scheduled else "-",
+                 len(outcome.graded) - len(scheduled)])
+    minutes, seconds = divmod(int(outcome.seconds), 60)
+    lines = ["", "Session " + ("stopped early" if outcome.quit_early else "complete")
+             + f": {len(scheduled)} card(s) in {minutes} min {seconds:02d} s",
+             tabulate(rows, headers=["domain", "cards", "correct", "rate", "re-asks"])]
+    if outcome.suspended:
+        lines.append("suspended: " + ", ".join(outcome.suspended))
+    if outcome.leeches:
+        lines.append("new leeches: " + ", ".join(outcome.leeches))
+    forecast = " ".join(f"{d:%a} {n}" for d, n in sorted(report.forecast.items())) or "none"
+    lines.append(f"due next 7 days: {forecast}")
+    lines.append(f"streak: {report.streak} day(s)")
+    return "\n".join(lines)
+
+
+@cli.group()
+def export():
+    """Export data for scripts and other tools."""
+
+
+@export.command("reviews")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
+@pass_workspace
+def export_reviews(ws, fmt, output):
+    """The whole review history: one record per graded review with the state it produced."""
+    from studyplan.exporting import write_reviews
+
+    with ws.transaction() as db:
+        if output:
+            with open(output, "w", encoding="utf-8", newline="") as fh:
+                count = write_reviews(db, ws.learner_id, fmt, fh)
+            click.echo(f"wrote {count} review(s) to {output}", err=True)
+        else:
+            write_reviews(db, ws.learner_id, fmt, click.get_text_stream("stdout"))
+
+
 def main() -> None:
     """The console script's entry point."""
     cli(prog_name="studyplan")

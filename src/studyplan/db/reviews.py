@@ -1,0 +1,231 @@
+"""Queries of the review session: the queue, grading, undo, suspend, the history.
+
+Grading is one short transaction that reads the card's current state, applies SM-2 and
+appends the log row, so two sessions on one database never lose or double a grade.
+Core statements (not ORM objects) keep a grade well under a millisecond of Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from studyplan.db.models import CardRow, CardState, DomainRow, ReviewLog
+from studyplan.sm2 import Sm2State, review
+
+LEECH_LAPSES = 8  # Anki's default leech threshold
+
+
+@dataclass(frozen=True, slots=True)
+class QueueCard:
+    card_id: str
+    exam: str
+    domain: str
+    front: str
+    back: str
+    source: str
+    is_new: bool
+    due: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GradeResult:
+    log_id: int | None
+    state: Sm2State
+    leech: bool = False
+    skipped: str = ""  # why nothing was written (another session got there first)
+
+
+_CARD_COLUMNS = (CardRow.id, CardRow.exam_id, DomainRow.slug, CardRow.front, CardRow.back, CardRow.source)
+
+
+def due_cards(session: Session, learner_id: int, today: date, exam: str | None = None,
+              domain: str | None = None, limit: int | None = None) -> list[QueueCard]:
+    """Cards due today or earlier, most overdue first, domains interleaved."""
+    query = (
+        select(*_CARD_COLUMNS, CardState.due)
+        .join(CardState, and_(CardState.card_id == CardRow.id, CardState.learner_id == learner_id))
+        .join(DomainRow, CardRow.domain_id == DomainRow.id)
+        .where(CardState.due <= today, CardState.suspended.is_(False), CardRow.retired_at.is_(None))
+        .order_by(CardState.due, CardRow.position)
+    )
+    if exam:
+        query = query.where(CardRow.exam_id == exam)
+    if domain:
+        query = query.where(DomainRow.slug == domain)
+    cards = [QueueCard(r[0], r[1], r[2], r[3], r[4], r[5], False, r[6]) for r in session.execute(query)]
+    return interleave(cards)[:limit] if limit is not None else interleave(cards)
+
+
+def interleave(cards: list[QueueCard]) -> list[QueueCard]:
+    """Round-robin over domains, each domain keeping its own order; the most overdue domain leads."""
+    by_domain: dict[str, list[QueueCard]] = {}
+    for card in cards:
+        by_domain.setdefault(card.domain, []).append(card)
+    lanes = list(by_domain.values())
+    out: list[QueueCard] = []
+    for i in range(max((len(lane) for lane in lanes), default=0)):
+        out.extend(lane[i] for lane in lanes if i < len(lane))
+    return out
+
+
+def new_cards(session: Session, learner_id: int, exam: str, per_domain: dict[str, int]) -> list[QueueCard]:
+    """Cards never introduced to this learner, in deck order, up to a count per domain, interleaved."""
+    picked: list[QueueCard] = []
+    for slug, count in per_domain.items():
+        if count <= 0:
+            continue
+        query = (
+            select(*_CARD_COLUMNS)
+            .join(DomainRow, CardRow.domain_id == DomainRow.id)
+            .outerjoin(CardState, and_(CardState.card_id == CardRow.id, CardState.learner_id == learner_id))
+            .where(CardRow.exam_id == exam, DomainRow.slug == slug, CardRow.retired_at.is_(None), CardState.card_id.is_(None))
+            .order_by(CardRow.position)
+            .limit(count)
+        )
+        picked.extend(QueueCard(r[0], r[1], r[2], r[3], r[4], r[5], True) for r in session.execute(query))
+    return interleave(picked)
+
+
+def introduced_on(session: Session, learner_id: int, day: date, exam: str) -> dict[str, int]:
+    """New cards introduced on *day* per domain slug."""
+    rows = session.execute(
+        select(DomainRow.slug, func.count())
+        .select_from(CardState)
+        .join(CardRow, CardRow.id == CardState.card_id)
+        .join(DomainRow, CardRow.domain_id == DomainRow.id)
+        .where(CardState.learner_id == learner_id, CardState.introduced_on == day, CardRow.exam_id == exam)
+        .group_by(DomainRow.slug)
+    )
+    return dict(rows.all())
+
+
+def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, now: datetime, today: date,
+               seconds: float = 0.0, practice: bool = False) -> GradeResult:
+    """Record one grade: the new SM-2 state and its log row, in the caller's transaction.
+
+    A practice grade (a same-day re-ask) is logged with the state unchanged. A card that
+    another session already graded today (its due moved past today, or a new card that
+    now has a state) is skipped, so nothing is graded twice.
+    """
+    row = session.execute(
+        select(CardState.easiness, CardState.interval, CardState.repetitions, CardState.due,
+               CardState.lapses, CardState.introduced_on, CardState.leech)
+        .where(CardState.learner_id == learner_id, CardState.card_id == card.card_id)
+    ).first()
+    if not practice:
+        if card.is_new and row is not None:
+            return GradeResult(None, _state(row), skipped="already introduced in another session")
+        if not card.is_new and (row is None or row.due is None or row.due > today):
+            return GradeResult(None, _state(row) if row else Sm2State(), skipped="already reviewed in another session")
+    before = _state(row) if row is not None else Sm2State()
+    after = before if practice else review(before, grade, today)
+    lapses = row.lapses if row is not None else 0
+    new_lapses = lapses + (1 if grade < 3 and not practice else 0)
+    leech = bool(row.leech) if row is not None else False
+    became_leech = not leech and new_lapses >= LEECH_LAPSES
+    values = dict(easiness=after.easiness, interval=after.interval, repetitions=after.repetitions, due=after.due,
+                  lapses=new_lapses, leech=leech or became_leech)
+    if row is None:
+        session.execute(insert(CardState).values(
+            learner_id=learner_id, card_id=card.card_id, suspended=False, introduced_on=today, **values))
+    elif not practice:
+        session.execute(update(CardState).where(CardState.learner_id == learner_id, CardState.card_id == card.card_id)
+                        .values(**values))
+    log_id = session.execute(insert(ReviewLog).values(
+        learner_id=learner_id, card_id=card.card_id, reviewed_at=now, review_day=today, grade=grade, practice=practice,
+        easiness=after.easiness, interval=after.interval, repetitions=after.repetitions, due=after.due,
+        prev_easiness=row.easiness if row else None, prev_interval=row.interval if row else None,
+        prev_repetitions=row.repetitions if row else None, prev_due=row.due if row else None,
+        prev_lapses=lapses if row else None, prev_introduced_on=row.introduced_on if row else None,
+        seconds=seconds,
+    )).inserted_primary_key[0]
+    return GradeResult(log_id, after, leech=became_leech)
+
+
+def _state(row) -> Sm2State:
+    return Sm2State(easiness=row.easiness, interval=row.interval, repetitions=row.repetitions, due=row.due)
+
+
+def undo_grade(session: Session, learner_id: int, log_id: int) -> str | None:
+    """Remove log row *log_id* and restore the card's state to what it was before it.
+
+    Returns the card id, or None if the row is gone. A practice row only disappears.
+    """
+    log = session.get(ReviewLog, log_id)
+    if log is None or log.learner_id != learner_id:
+        return None
+    if not log.practice:
+        where = (CardState.learner_id == learner_id, CardState.card_id == log.card_id)
+        if log.prev_easiness is None:
+            session.execute(delete(CardState).where(*where))
+        else:
+            session.execute(update(CardState).where(*where).values(
+                easiness=log.prev_easiness, interval=log.prev_interval, repetitions=log.prev_repetitions,
+                due=log.prev_due, lapses=log.prev_lapses, introduced_on=log.prev_introduced_on,
+                leech=log.prev_lapses >= LEECH_LAPSES,
+            ))
+    session.delete(log)
+    return log.card_id
+
+
+def suspend_card(session: Session, learner_id: int, card_id: str, today: date) -> None:
+    """Take a card out of every queue for this learner (a new card gets a state to hold the flag)."""
+    found = session.execute(
+        update(CardState).where(CardState.learner_id == learner_id, CardState.card_id == card_id).values(suspended=True)
+    ).rowcount
+    if not found:
+        session.execute(insert(CardState).values(
+            learner_id=learner_id, card_id=card_id, easiness=2.5, interval=0, repetitions=0, due=None,
+            lapses=0, suspended=True, leech=False, introduced_on=None))
+
+
+def review_history(session: Session, learner_id: int):
+    """Every logged grade of the learner, oldest first (a generator of rows)."""
+    query = (
+        select(ReviewLog.card_id, ReviewLog.reviewed_at, ReviewLog.review_day, ReviewLog.grade, ReviewLog.practice,
+               ReviewLog.easiness, ReviewLog.interval, ReviewLog.repetitions, ReviewLog.due)
+        .where(ReviewLog.learner_id == learner_id)
+        .order_by(ReviewLog.id)
+    )
+    yield from session.execute(query.execution_options(yield_per=5000))
+
+
+def reviews_per_day(session: Session, learner_id: int, start: date, end: date) -> dict[date, int]:
+    """Graded reviews (practice excluded) per day in [start, end]."""
+    rows = session.execute(
+        select(ReviewLog.review_day, func.count())
+        .where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(False),
+               ReviewLog.review_day >= start, ReviewLog.review_day <= end)
+        .group_by(ReviewLog.review_day)
+    )
+    return {day: n for day, n in rows}
+
+
+def minutes_per_day(session: Session, learner_id: int, start: date, end: date) -> dict[date, float]:
+    """Minutes spent grading per day in [start, end], practice included."""
+    rows = session.execute(
+        select(ReviewLog.review_day, func.sum(ReviewLog.seconds))
+        .where(ReviewLog.learner_id == learner_id, ReviewLog.review_day >= start, ReviewLog.review_day <= end)
+        .group_by(ReviewLog.review_day)
+    )
+    return {day: (s or 0) / 60 for day, s in rows}
+
+
+def due_forecast(session: Session, learner_id: int, start: date, end: date) -> dict[date, int]:
+    """Cards falling due on each day in [start, end]; overdue cards count on *start*."""
+    rows = session.execute(
+        select(CardState.due, func.count())
+        .join(CardRow, CardRow.id == CardState.card_id)
+        .where(CardState.learner_id == learner_id, CardState.suspended.is_(False), CardRow.retired_at.is_(None),
+               CardState.due.is_not(None), CardState.due <= end)
+        .group_by(CardState.due)
+    )
+    out = {}
+    for due, n in rows:
+        key = max(due, start)
+        out[key] = out.get(key, 0) + n
+    return out

@@ -1,0 +1,196 @@
+"""The review session: the queue, the grade-undo-suspend loop, re-asks, and the summary.
+
+The loop talks to the learner only through a `Console` (see `terminal`), so it runs the
+same on a terminal, through a pipe and in tests. Every grade is committed in its own
+transaction before the next card shows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Callable, Protocol
+
+from studyplan.db.reviews import QueueCard, grade_card, suspend_card, undo_grade
+
+REVEAL, QUIT, UNDO, SUSPEND, EDIT = "reveal", "quit", "undo", "suspend", "edit"
+GRADE_HELP = "grade: 0 blackout · 1 wrong · 2 almost · 3 hard · 4 hesitant · 5 perfect"
+KEYS_HELP = "u undo · s suspend · e where is this card · q quit"
+
+
+class Console(Protocol):
+    def front(self, card: QueueCard, progress: "Progress") -> None: ...
+    def back(self, card: QueueCard) -> None: ...
+    def read(self, revealed: bool) -> str | None: ...   # an action, a digit "0".."5", or None at end of input
+    def say(self, text: str) -> None: ...
+
+
+@dataclass
+class Progress:
+    done: int
+    left: int
+    seconds: float
+    reask: bool = False
+
+
+@dataclass
+class Graded:
+    card: QueueCard
+    grade: int
+    practice: bool
+    seconds: float
+    log_id: int
+
+
+@dataclass
+class Outcome:
+    graded: list[Graded] = field(default_factory=list)
+    suspended: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    leeches: list[str] = field(default_factory=list)
+    quit_early: bool = False
+    seconds: float = 0.0
+
+    @property
+    def scheduled(self) -> list[Graded]:
+        """Grades that moved the schedule (re-asks excluded)."""
+        return [g for g in self.graded if not g.practice]
+
+
+class ReviewSession:
+    """One sitting: due cards, then new cards, then re-asks of cards graded below 4."""
+
+    def __init__(self, transaction: Callable, learner_id: int, queue: list[QueueCard], today: date,
+                 now: Callable[[], datetime], clock: Callable[[], float] = time.monotonic,
+                 where: Callable[[QueueCard], str] = lambda card: card.source):
+        self.transaction = transaction
+        self.learner_id = learner_id
+        self.pending: deque[QueueCard] = deque(queue)
+        self.reasks: deque[QueueCard] = deque()
+        self.today = today
+        self.now = now
+        self.clock = clock
+        self.where = where
+        self.outcome = Outcome()
+
+    def run(self, console: Console) -> Outcome:
+        """Show cards until the queue is empty, the learner quits, or input ends."""
+        started = self.clock()
+        try:
+            self._loop(console, started)
+        except KeyboardInterrupt:
+            self.outcome.quit_early = True
+        self.outcome.seconds = self.clock() - started
+        return self.outcome
+
+    def _left(self) -> int:
+        return len(self.pending) + len(self.reasks)
+
+    def _loop(self, console: Console, started: float) -> None:
+        while self.pending or self.reasks:
+            practice = not self.pending
+            card = self.pending.popleft() if self.pending else self.reasks.popleft()
+            shown = self.clock()
+            console.front(card, Progress(len(self.outcome.graded), self._left() + 1, shown - started, practice))
+            revealed = False
+            while True:
+                action = console.read(revealed)
+                if action is None or action == QUIT:
+                    self._put_back(card, practice)
+                    self.outcome.quit_early = True
+                    return
+                if action == REVEAL and not revealed:
+                    console.back(card)
+                    revealed = True
+                elif action == EDIT:
+                    console.say(f"card {card.card_id} in {self.where(card)}")
+                elif action == SUSPEND:
+                    with self.transaction() as db:
+                        suspend_card(db, self.learner_id, card.card_id, self.today)
+                    self.outcome.suspended.append(card.card_id)
+                    self.reasks = deque(c for c in self.reasks if c.card_id != card.card_id)
+                    console.say(f"suspended {card.card_id}")
+                    break
+                elif action == UNDO:
+                    if self._undo(console, card, practice):
+                        break
+                elif action.isdigit() and len(action) == 1 and int(action) <= 5:
+                    if not revealed:
+                        console.back(card)
+                    self._grade(console, card, int(action), practice, self.clock() - shown)
+                    break
+
+    def _put_back(self, card: QueueCard, practice: bool) -> None:
+        (self.reasks if practice else self.pending).appendleft(card)
+
+    def _grade(self, console: Console, card: QueueCard, grade: int, practice: bool, seconds: float) -> None:
+        with self.transaction() as db:
+            result = grade_card(db, self.learner_id, card, grade, self.now(), self.today, seconds, practice)
+        if result.skipped:
+            self.outcome.skipped.append(card.card_id)
+            console.say(f"{card.card_id}: {result.skipped}; not graded again")
+            return
+        self.outcome.graded.append(Graded(card, grade, practice, seconds, result.log_id))
+        if result.leech:
+            self.outcome.leeches.append(card.card_id)
+            console.say(f"{card.card_id} is now a leech (failed {8} times): consider rewriting or suspending it")
+        if grade < 4:
+            self.reasks.append(card)
+
+    def _undo(self, console: Console, current: QueueCard, practice: bool) -> bool:
+        if not self.outcome.graded:
+            console.say("nothing to undo")
+            return False
+        last = self.outcome.graded.pop()
+        with self.transaction() as db:
+            undo_grade(db, self.learner_id, last.log_id)
+        if last.grade < 4:
+            # Drop the re-ask that grade queued (the newest one of that card).
+            for i in range(len(self.reasks) - 1, -1, -1):
+                if self.reasks[i].card_id == last.card.card_id:
+                    del self.reasks[i]
+                    break
+        self._put_back(current, practice)
+        self._put_back(last.card, last.practice)
+        console.say(f"undid grade {last.grade} of {last.card.card_id}")
+        return True
+
+
+def streak(days_reviewed: set[date], today: date) -> int:
+    """Consecutive days with at least one review, ending today (or yesterday if none yet today)."""
+    day = today if today in days_reviewed else today - timedelta(days=1)
+    count = 0
+    while day in days_reviewed:
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+DEFAULT_NEW_PER_DAY = 20  # without a plan; Anki's default too
+
+
+def split_by_weight(total: int, weights: dict[str, float]) -> dict[str, int]:
+    """Split *total* over keys in proportion to weights (largest remainder, ties to the heavier)."""
+    if not weights or total <= 0:
+        return {k: 0 for k in weights}
+    whole = sum(weights.values()) or 1.0
+    raw = {k: total * w / whole for k, w in weights.items()}
+    out = {k: int(v) for k, v in raw.items()}
+    order = sorted(weights, key=lambda k: (raw[k] - out[k], weights[k]), reverse=True)
+    for k in order[: total - sum(out.values())]:
+        out[k] += 1
+    return out
+
+
+def planned_new_cards(plan, day: date) -> dict[str, int]:
+    """New cards per domain that *plan* schedules on *day* (empty when the day has none)."""
+    for planned in plan.days:
+        if planned.date == day:
+            counts: dict[str, int] = {}
+            for task in planned.tasks:
+                if task.kind == "new_cards" and task.count:
+                    counts[task.domain] = counts.get(task.domain, 0) + task.count
+            return counts
+    return {}

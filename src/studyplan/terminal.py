@@ -1,0 +1,100 @@
+"""Consoles for the review session: single keys on a terminal, one line per action on a pipe."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import textwrap
+
+import click
+
+from studyplan.db.reviews import QueueCard
+from studyplan.session import EDIT, GRADE_HELP, KEYS_HELP, QUIT, REVEAL, SUSPEND, UNDO, Progress
+
+KEYS = {" ": REVEAL, "\r": REVEAL, "\n": REVEAL, "": REVEAL, "q": QUIT, "u": UNDO, "s": SUSPEND, "e": EDIT}
+
+
+def use_colour(stream=None) -> bool:
+    """Colour only on a terminal and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    stream = stream or sys.stdout
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+class _Screen:
+    def __init__(self, colour: bool):
+        self.colour = colour
+
+    @property
+    def width(self) -> int:
+        return max(20, min(shutil.get_terminal_size((80, 24)).columns, 100))
+
+    def out(self, text: str = "", **style) -> None:
+        click.echo(click.style(text, **style) if self.colour and style else text, color=self.colour)
+
+    def wrapped(self, label: str, text: str, **style) -> None:
+        indent = " " * len(label)
+        for i, paragraph in enumerate(text.splitlines() or [""]):
+            lines = textwrap.wrap(paragraph, self.width - len(label)) or [""]
+            for j, line in enumerate(lines):
+                prefix = label if i == 0 and j == 0 else indent
+                self.out(prefix + line, **style)
+
+    def front(self, card: QueueCard, progress: Progress) -> None:
+        minutes = int(progress.seconds // 60)
+        tag = " re-ask" if progress.reask else (" new" if card.is_new else "")
+        head = f"[{progress.done} done / {progress.left} left · {minutes} min] {card.exam} › {card.domain}{tag}"
+        self.out()
+        self.out(head[: self.width], fg="cyan", bold=True)
+        self.wrapped("Q: ", card.front, bold=True)
+
+    def back(self, card: QueueCard) -> None:
+        self.wrapped("A: ", card.back, fg="green")
+        self.wrapped("", GRADE_HELP, dim=True)
+        self.wrapped("", KEYS_HELP, dim=True)
+
+    def say(self, text: str) -> None:
+        self.wrapped("", text, fg="yellow")
+
+
+class TerminalConsole(_Screen):
+    """Single keys: space or enter reveals, 0-5 grades, u/s/e/q; Ctrl-D ends like q."""
+
+    def front(self, card, progress):
+        super().front(card, progress)
+        self.out("(space or enter shows the answer · q quits)", dim=True)
+
+    def read(self, revealed: bool) -> str | None:
+        while True:
+            try:
+                key = click.getchar()
+            except EOFError:
+                return None
+            if key in "012345" and key:
+                return key
+            action = KEYS.get(key.lower())
+            if action:
+                return action
+
+
+class LineConsole(_Screen):
+    """One line per action from a pipe: empty reveals, a digit grades, u, s, e, q; EOF quits."""
+
+    def __init__(self, colour: bool, stream=None):
+        super().__init__(colour)
+        self.stream = stream or sys.stdin
+
+    def read(self, revealed: bool) -> str | None:
+        while True:
+            line = self.stream.readline()
+            if not line:
+                return None
+            key = line.strip().lower()
+            if key in ("0", "1", "2", "3", "4", "5"):
+                return key
+            action = KEYS.get(key)
+            if action:
+                return action
+            self.say(f"unknown action {key!r}: empty line reveals, 0-5 grades, u, s, e, q")
