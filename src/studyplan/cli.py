@@ -159,6 +159,50 @@ def decks_import(ws, file, exam, domain):
     click.echo(f"imported {added} card(s) into {exam}/{domain} from {file.name}; {present} already present")
 
 
+
+@cli.command()
+@click.option("--cloud", type=click.Choice(["gcp", "aws", "azure", "databricks", "none"]), help="Your team's main platform.")
+@click.option("--employer", type=click.Choice(["enterprise", "consulting", "cloud-vendor", "startup", "midsize-product", "research-lab"]),
+              help="The kind of employer you work for or target.")
+@click.option("--production-years", type=click.FloatRange(min=0), help="Years of production ML engineering experience.")
+@click.option("--employer-pays/--self-funded", default=None, help="Whether your employer pays for the exam.")
+@click.option("--role", type=click.Choice(["engineering", "research"]), help="The role you are aiming for.")
+@click.option("--ml-knowledge/--no-ml-knowledge", default=None, help="Have you trained and evaluated ML models before?")
+@pass_workspace
+def advise(ws, cloud, employer, production_years, employer_pays, role, ml_knowledge):
+    """Should you certify, and which exam? The article's guidance as a short questionnaire."""
+    from studyplan.advice import CLOUDS, EMPLOYERS, ROLES, Answers, advise as decide
+
+    interactive = sys.stdin.isatty()
+    def ask(value, name, prompt, **kw):
+        if value is not None:
+            return value
+        if not interactive:
+            raise click.UsageError(f"--{name} is required when standard input is not a terminal")
+        return click.prompt(prompt, **kw)
+
+    answers = Answers(
+        cloud=ask(cloud, "cloud", "Main cloud platform", type=click.Choice(CLOUDS)),
+        employer=ask(employer, "employer", "Employer type", type=click.Choice(EMPLOYERS)),
+        production_years=ask(production_years, "production-years", "Years of production ML experience", type=click.FloatRange(min=0)),
+        employer_pays=ask(employer_pays, "employer-pays", "Does your employer pay for the exam?", type=bool),
+        role=ask(role, "role", "Role you are aiming for", type=click.Choice(ROLES)),
+        ml_knowledge=ask(ml_knowledge, "ml-knowledge", "Have you trained and evaluated ML models before?", type=bool),
+    )
+    advice = decide(answers, ws.catalog, ws.today)
+    if advice.certify:
+        exam = ws.exam(advice.exam)
+        click.echo(f"Recommendation: {exam.name} ({exam.id}), background '{advice.background}', prepare {advice.prep}.")
+    else:
+        click.echo(f"Recommendation: skip certification for now and build a portfolio project instead.")
+    click.echo("Why:")
+    for reason in advice.reasons:
+        click.echo(f"  - {reason}")
+    click.echo("Courses, in order: " + "; ".join(advice.courses))
+    if advice.certify:
+        click.echo(f"Next: studyplan plan create --exam {advice.exam} --background {advice.background}")
+
+
 # ---------------------------------------------------------------- review
 
 

@@ -19,8 +19,9 @@ How a plan is built
   the first final study day and the last but one, so the eve of the exam stays lighter).
   No new cards. On a practice day, reviews may take at most half of the day
   (:data:`PRACTICE_RESERVE_SHARE`); the practice exam gets ``min(exam duration, what the
-  day has left)``. Drills fill the remaining minutes front to back, highest-weight domains
-  first, so the load tapers towards the exam.
+  day has left)``. Drills (``reviews`` tasks with the domain set, highest-weight domains
+  first) level the final week's days: each day is filled up to the lowest common total
+  that holds them all.
 * **Phases before that**, in order: ``foundations`` (pivoting only: the foundations
   courses and the foundations deck's new cards, the day's free minutes split between the
   two in proportion to what is left of each so they end together), ``core`` (the core
@@ -508,6 +509,7 @@ def _simulate(cal: _Calendar, exam: int, cap: int, mpd: int, work: _Work, min_ph
     if base_drills:
         drills[""] = drills.get("", 0) + base_drills
     order = sorted(drills, key=lambda d: (-work.weights.get(d, -1.0), d))
+    final_free: dict[int, int] = {}
     for i in range(fs, exam):
         labels[i] = "final_review"
         if not cal.study[i]:
@@ -523,23 +525,40 @@ def _simulate(cal: _Calendar, exam: int, cap: int, mpd: int, work: _Work, min_ph
             free = 0
         if i in practice:
             m = min(work.duration, free)
-            if m < min(reserve, work.duration):
-                overload += min(reserve, work.duration) - m
+            if m < reserve:
+                overload += reserve - m
             if m > 0:
                 day.append(Task("practice_exam", f"Timed practice exam ({m} of {work.duration} min)", "", 0, m))
                 free -= m
-        for dom in order:
-            c = drills[dom]
-            if c == 0 or free <= 0:
-                continue
-            g = min(c, _max_count(free, DRILL_MINUTES))
-            if g == 0:
-                continue
-            m = _ceil_minutes(g, DRILL_MINUTES)
-            name = work.names.get(dom, "introduced cards") if dom else "introduced cards"
-            day.append(Task("reviews", f"Drill: {name} ({g} cards not due again before the exam)", dom, g, m))
-            drills[dom] = c - g
-            free -= m
+        final_free[i] = free
+    # Drills level the final week: first fill every day up to the lowest common total
+    # that holds them all, then (rounding leftovers) up to the daily limit.
+    need = _ceil_minutes(sum(drills.values()), DRILL_MINUTES) + len(drills)
+    lo_t, hi_t = 0, mpd
+    while lo_t < hi_t:
+        mid = (lo_t + hi_t) // 2
+        if sum(max(0, f - (mpd - mid)) for f in final_free.values()) >= need:
+            hi_t = mid
+        else:
+            lo_t = mid + 1
+    for level in (lo_t, mpd):
+        for i, free in final_free.items():
+            room = free - (mpd - level)
+            for dom in order:
+                c = drills[dom]
+                if c == 0 or room <= 0:
+                    continue
+                g = min(c, _max_count(room, DRILL_MINUTES))
+                if g == 0:
+                    continue
+                m = _ceil_minutes(g, DRILL_MINUTES)
+                name = work.names.get(dom, "introduced cards") if dom else "introduced cards"
+                tasks[i].append(Task("reviews", f"Drill: {name} ({g} cards not due again before the exam)",
+                                     dom, g, m))
+                drills[dom] = c - g
+                room -= m
+                free -= m
+            final_free[i] = free
     short += _ceil_minutes(sum(drills.values()), DRILL_MINUTES) + overload
     if min_phase:
         labels = [None if lab is None else PHASES[max(PHASES.index(lab), min_phase)] for lab in labels]
@@ -598,7 +617,6 @@ def _work(exam: Exam, courses: Sequence[Course], background: str, foundations: E
         if s.due is None:
             s = Sm2State(s.easiness, s.interval, s.repetitions, cal.start)
         groups[s] = groups.get(s, 0) + 1
-    last_review: list[tuple[int, int]] = []  # (last review index before horizon, count)
     trajs = []
     for s, n in groups.items():
         tr = cal.follow(s)
@@ -607,7 +625,6 @@ def _work(exam: Exam, courses: Sequence[Course], background: str, foundations: E
         trajs.append((tr, n))
     drills_by_exam = _BaseDrills(trajs)
     duration = int(exam.duration_minutes or DEFAULT_EXAM_MINUTES)
-    del last_review
     return _Work(phases, base, drills_by_exam, duration, names, weights)
 
 
@@ -676,21 +693,21 @@ def _shortfall_error(cls, minutes_short: int, profile: Profile, cal: _Calendar, 
 
 def _days(cal: _Calendar, exam: int, result: _Result, exam_obj: Exam, duration: int,
           days_from: int = 0) -> tuple[Day, ...]:
-    labels = list(result.labels)
     # Rest days take the phase of the surrounding period: the previous study day's, or
-    # the next one's at the very start.
+    # the next one's at the very start. (Final-week days are all labelled already.)
+    labels = list(result.labels)
+    prev = None
+    for i in range(exam):
+        if labels[i] is None:
+            labels[i] = prev
+        else:
+            prev = labels[i]
     nxt = None
     for i in range(exam - 1, -1, -1):
         if labels[i] is None:
             labels[i] = nxt
         else:
             nxt = labels[i]
-    prev = None
-    for i in range(exam):
-        if cal.study[i] and result.labels[i] is not None:
-            prev = result.labels[i]
-        elif prev is not None and labels[i] != "final_review":
-            labels[i] = prev
     out = []
     for i in range(days_from, exam):
         lab = labels[i] or "domains"
@@ -700,7 +717,7 @@ def _days(cal: _Calendar, exam: int, result: _Result, exam_obj: Exam, duration: 
         elif not result.tasks[i]:
             tasks = (Task("rest", FREE_TITLE),)
         else:
-            tasks = tuple(result.tasks[i])
+            tasks = tuple(sorted(result.tasks[i], key=lambda t: TASK_KINDS.index(t.kind)))
         out.append(Day(cal.dates[i], lab, tasks))
     out.append(Day(cal.dates[exam], "exam",
                    (Task("exam", f"Exam: {exam_obj.name} ({duration} min)"),)))
@@ -771,9 +788,6 @@ def _build(exam: Exam, courses: Sequence[Course], profile: Profile, foundations:
             result = _spread(cal, length, mpd, work, min_phase)
     if not result.ok:
         decks = [ph.deck for ph in work.phases if ph.deck is not None]
-        # Report the numbers against what is left, not the whole deck.
-        for dk in decks:
-            pass
         raise _shortfall_error(error_cls, result.minutes_short, profile, cal, length, decks)
     days = _days(cal, length, result, exam, work.duration)
     plan = Plan(exam=exam.id, background=profile.background, start=profile.start,
