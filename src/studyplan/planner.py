@@ -17,9 +17,9 @@ How a plan is built
   every introduced card whose forecast next review falls after the exam (so no card goes
   unreviewed in the last week), and :data:`MIN_PRACTICE_EXAMS` timed practice exams (on
   the first final study day and the last but one, so the eve of the exam stays lighter).
-  No new cards. On a practice day, reviews may take at most half of the day
-  (:data:`PRACTICE_RESERVE_SHARE`); the practice exam gets ``min(exam duration, what the
-  day has left)``. Drills (``reviews`` tasks with the domain set, highest-weight domains
+  No new cards. On a practice day, reviews and drills may take at most half of the day
+  (:data:`PRACTICE_RESERVE_SHARE`); the practice exam then gets ``min(exam duration, what
+  the day has left)``, so it is never shorter than min(duration, half the day). Drills (``reviews`` tasks with the domain set, highest-weight domains
   first) level the final week's days: each day is filled up to the lowest common total
   that holds them all.
 * **Phases before that**, in order: ``foundations`` (pivoting only: the foundations
@@ -510,6 +510,7 @@ def _simulate(cal: _Calendar, exam: int, cap: int, mpd: int, work: _Work, min_ph
         drills[""] = drills.get("", 0) + base_drills
     order = sorted(drills, key=lambda d: (-work.weights.get(d, -1.0), d))
     final_free: dict[int, int] = {}
+    kept: dict[int, int] = {}
     for i in range(fs, exam):
         labels[i] = "final_review"
         if not cal.study[i]:
@@ -524,12 +525,10 @@ def _simulate(cal: _Calendar, exam: int, cap: int, mpd: int, work: _Work, min_ph
             overload += -free
             free = 0
         if i in practice:
-            m = min(work.duration, free)
-            if m < reserve:
-                overload += reserve - m
-            if m > 0:
-                day.append(Task("practice_exam", f"Timed practice exam ({m} of {work.duration} min)", "", 0, m))
-                free -= m
+            if free < reserve:
+                overload += reserve - free
+            kept[i] = min(reserve, free)
+            free -= kept[i]  # drills may not eat into the practice exam's reserve
         final_free[i] = free
     # Drills level the final week: first fill every day up to the lowest common total
     # that holds them all, then (rounding leftovers) up to the daily limit.
@@ -559,6 +558,10 @@ def _simulate(cal: _Calendar, exam: int, cap: int, mpd: int, work: _Work, min_ph
                 room -= m
                 free -= m
             final_free[i] = free
+    for i in sorted(practice):
+        m = min(work.duration, final_free[i] + kept[i])
+        if m > 0:
+            tasks[i].append(Task("practice_exam", f"Timed practice exam ({m} of {work.duration} min)", "", 0, m))
     short += _ceil_minutes(sum(drills.values()), DRILL_MINUTES) + overload
     if min_phase:
         labels = [None if lab is None else PHASES[max(PHASES.index(lab), min_phase)] for lab in labels]
