@@ -352,6 +352,7 @@ class _Work:
 class _Result:
     ok: bool
     minutes_short: int
+    final_short: int  # the part of minutes_short that falls in the final review week
     tasks: list[list[Task]]
     labels: list[str | None]
 
@@ -496,7 +497,8 @@ def _simulate(cal: _Calendar, exam: int, cap: int, mpd: int, work: _Work, min_ph
                 progress = True
 
     short = sum(course_left(ph) for ph in phases)
-    short += _ceil_minutes(sum(cards_left(ph) for ph in phases), NEW_CARD_MINUTES)
+    short += _ceil_minutes(sum(cards_left(ph) for ph in phases), NEW_CARD_MINUTES) + overload
+    overload = 0
 
     # Final review: forecast reviews, practice exams, then drills for every introduced card
     # whose forecast has no review in the final week.
@@ -562,10 +564,11 @@ def _simulate(cal: _Calendar, exam: int, cap: int, mpd: int, work: _Work, min_ph
         m = min(work.duration, final_free[i] + kept[i])
         if m > 0:
             tasks[i].append(Task("practice_exam", f"Timed practice exam ({m} of {work.duration} min)", "", 0, m))
-    short += _ceil_minutes(sum(drills.values()), DRILL_MINUTES) + overload
+    final_short = _ceil_minutes(sum(drills.values()), DRILL_MINUTES) + overload
+    short += final_short
     if min_phase:
         labels = [None if lab is None else PHASES[max(PHASES.index(lab), min_phase)] for lab in labels]
-    return _Result(short == 0, short, tasks, labels)
+    return _Result(short == 0, short, final_short, tasks, labels)
 
 
 # --------------------------------------------------------------------------- building
@@ -674,23 +677,34 @@ def _spread(cal: _Calendar, exam: int, mpd: int, work: _Work, min_phase: int) ->
     return best
 
 
-def _shortfall_error(cls, minutes_short: int, profile: Profile, cal: _Calendar, exam: int,
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _shortfall_error(cls, result: _Result, profile: Profile, cal: _Calendar, exam: int,
                      decks: list[_Deck]) -> PlanError:
     mpd = profile.minutes_per_day
+    minutes_short = result.minutes_short
     per_week = len(set(profile.study_weekdays)) or 1
-    study_days_needed = math.ceil(minutes_short / mpd)
-    days_short = math.ceil(study_days_needed * 7 / per_week)
-    study_days = sum(cal.study[: max(0, exam)]) or 1
-    extra = math.ceil(minutes_short / study_days)
+    days_short = max(1, math.ceil(math.ceil(minutes_short / mpd) * 7 / per_week))
+    fs = max(0, exam - FINAL_REVIEW_DAYS)
+    work_days = sum(cal.study[:fs]) or 1
+    final_days = sum(cal.study[fs:exam]) or 1
+    extra = max(math.ceil((minutes_short - result.final_short) / work_days),
+                math.ceil(result.final_short / final_days))
     doms = [(w, name) for dk in decks for w, name, n in zip(dk.weights, dk.names, dk.remaining) if n > 0]
     doms.sort()
     lowest = ", ".join(name for _, name in doms[:2]) or "the exam's decks"
-    fewer = math.ceil(minutes_short / (NEW_CARD_MINUTES + 2 * REVIEW_MINUTES))
+    # A card costs its introduction and two reviews before the final week, and one review
+    # or drill in it.
+    fewer = (math.ceil((minutes_short - result.final_short) / (NEW_CARD_MINUTES + 2 * REVIEW_MINUTES))
+             + math.ceil(result.final_short / DRILL_MINUTES))
+    where = " in the final review week" if result.final_short == minutes_short else ""
     return cls(
-        f"The plan does not fit: it is {minutes_short} minutes short (about {days_short} days at "
-        f"{mpd} minutes a day), so study about {extra} more minutes a day, move the exam date at "
-        f"least {days_short} days later, or take about {fewer} fewer new cards in the lowest-weight "
-        f"domains ({lowest}).",
+        f"The plan does not fit: it is {minutes_short} minutes short{where} (about "
+        f"{_plural(days_short, 'day')} at {mpd} minutes a day), so study about {extra} more minutes "
+        f"a day, move the exam date at least {_plural(days_short, 'day')} later, or take about "
+        f"{fewer} fewer new cards in the lowest-weight domains ({lowest}).",
         minutes_short=minutes_short, days_short=days_short)
 
 
@@ -791,7 +805,7 @@ def _build(exam: Exam, courses: Sequence[Course], profile: Profile, foundations:
             result = _spread(cal, length, mpd, work, min_phase)
     if not result.ok:
         decks = [ph.deck for ph in work.phases if ph.deck is not None]
-        raise _shortfall_error(error_cls, result.minutes_short, profile, cal, length, decks)
+        raise _shortfall_error(error_cls, result, profile, cal, length, decks)
     days = _days(cal, length, result, exam, work.duration)
     plan = Plan(exam=exam.id, background=profile.background, start=profile.start,
                 exam_date=profile.start + timedelta(days=length), minutes_per_day=mpd,
