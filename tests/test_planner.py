@@ -480,6 +480,46 @@ def test_replan_that_cannot_fit_raises_with_numbers():
         replan(plan, EXAM, COURSES, date(2027, 2, 14), Progress())
 
 
+def test_replan_spreads_an_overdue_backlog_without_overloading():
+    exam = make_exam([200, 100], [0.6, 0.4])
+    profile = Profile("experienced", MON, MON + D(56), 40)
+    plan = build_plan(exam, COURSES, profile)
+    card_days = [d.date for d in plan.days for t in d.tasks if t.kind == "new_cards"]
+    stop = card_days[len(card_days) // 2]
+    progress = progress_until(plan, stop)
+    today = stop + D(10)
+    overdue = sum(1 for st_ in progress.states if st_.due < today)
+    assert overdue * 0.5 > 40  # more than one day's worth of reviews is overdue
+    new = replan(plan, exam, COURSES, today, progress)
+    tail = [d for d in new.days if d.date >= today]
+    assert all(d.minutes <= 40 for d in tail)
+    first = tail[0]
+    assert [(t.kind, t.minutes) for t in first.tasks] == [("reviews", 40)]  # a full day of catching up
+    assert any(t.kind == "reviews" and t.count > 0 for t in tail[1].tasks)
+    left = sum(t.count for d in tail for t in d.tasks if t.kind == "new_cards")
+    assert left == 300 - sum(progress.introduced.values())
+
+
+def test_replan_inside_the_final_week_keeps_the_practice_exams_held():
+    profile = Profile("experienced", MON, date(2027, 2, 15), 60)
+    plan = build_plan(EXAM, COURSES, profile)
+    today = date(2027, 2, 10)  # the practice exam of 2027-02-08 is behind, 2027-02-13 ahead
+    progress = progress_until(plan, today)
+    # Drills done on the kept days were recorded as reviews on 2027-02-09.
+    drilled = {t.domain: t.count for d in plan.days if d.date < today for t in d.tasks
+               if t.title.startswith("Drill")}
+    states = list(progress.states)
+    for i, s in enumerate(states):
+        if s.due > plan.exam_date and sum(drilled.values()) > 0:
+            states[i] = Sm2State(s.easiness, s.interval, s.repetitions, date(2027, 2, 9) + D(s.interval))
+            drilled[next(k for k, v in drilled.items() if v > 0)] -= 1
+    new = replan(plan, EXAM, COURSES, today, Progress(progress.introduced, tuple(states), progress.done_modules))
+    practice = [d.date for d in new.days for t in d.tasks if t.kind == "practice_exam"]
+    assert practice == [date(2027, 2, 8), date(2027, 2, 13)]
+    assert all(d.phase == "final_review" for d in new.days if date(2027, 2, 8) <= d.date < date(2027, 2, 15))
+    assert not any(t.kind == "new_cards" for d in new.days if d.date >= today for t in d.tasks)
+
+
 # --------------------------------------------------------------------------- property
 
 

@@ -27,13 +27,15 @@ How a plan is built
   two in proportion to what is left of each so they end together), ``core`` (the core
   courses' modules), ``domains`` (the exam's new cards). A day's phase is the phase of
   the work it starts with; when a phase's work ends part-way through a day, the rest of
-  that day goes to the next phase's work. So a course module may end on the first
-  ``domains`` day's predecessor and exam cards may start on the last ``core`` day, but
-  exam cards never start earlier: they are introduced only once the core courses that
-  teach their material are done. (Starting them during ``core`` would spread the reviews
-  more, but the cap search below already flattens the load, and cards learnt after the
-  course are understood rather than memorised.) Modules longer than a day's free minutes
-  continue on the next study days ("(continued)" in the title).
+  that day goes to the next phase's work. So the last course module of a phase may share
+  its day with the next phase's first work, and a module longer than a day's free
+  minutes continues on the following study days ("(continued)" in the title), into the
+  next phase's days if that is where it fits (with foundations cards, the split above
+  makes both end together). Choice: exam cards do *not* start during ``core``; they come
+  once the core courses that teach their material are done (at the earliest in the tail
+  of the last ``core`` day). Starting them earlier would spread their reviews over more
+  days, but the cap search below already flattens the daily load, and cards met after
+  the course are understood rather than memorised.
 * **New cards per domain** are introduced in proportion to the domains' weights among the
   domains that still have cards (a fractional credit carries over from day to day), so
   the highest-weight domains are never left to the end; one ``new_cards`` task per domain.
@@ -346,6 +348,7 @@ class _Work:
     duration: int
     names: dict[str, str]          # domain id -> name
     weights: dict[str, float]
+    practice_done: int = 0         # practice exams already held in the final week (replan)
 
 
 @dataclass
@@ -399,10 +402,13 @@ def _simulate(cal: _Calendar, exam: int, cap: int, mpd: int, work: _Work, min_ph
     traj = cal.intro_before(exam)
     rev = work.base_reviews[:exam] + [0] * max(0, exam - len(work.base_reviews))
     final_study = [i for i in range(fs, exam) if cal.study[i]]
-    if len(final_study) >= 3:
-        practice = {final_study[0], final_study[-2]}
+    needed = max(0, MIN_PRACTICE_EXAMS - work.practice_done)
+    if needed >= 2 and len(final_study) >= 3:
+        practice = {final_study[0], final_study[-2]}  # the exam's eve stays lighter
+    elif needed == 1 and len(final_study) >= 2:
+        practice = {final_study[-2]}
     else:
-        practice = set(final_study[:MIN_PRACTICE_EXAMS])
+        practice = set(final_study[:needed])
     reserve = min(work.duration, math.ceil(mpd * PRACTICE_RESERVE_SHARE))
     rev_cap = [_max_count(cap, REVIEW_MINUTES)] * fs + [
         _max_count(mpd - reserve if i in practice else mpd, REVIEW_MINUTES) for i in range(fs, exam)]
@@ -601,7 +607,7 @@ def _modules(courses: Sequence[Course], phase: str, background: str, progress: P
 
 
 def _work(exam: Exam, courses: Sequence[Course], background: str, foundations: Exam | None,
-          progress: Progress, cal: _Calendar) -> _Work:
+          progress: Progress, cal: _Calendar, mpd: int, practice_done: int = 0) -> _Work:
     phases = []
     fdeck = _deck(foundations, progress) if (foundations is not None and background == "pivoting") else None
     if fdeck is not None:
@@ -616,26 +622,51 @@ def _work(exam: Exam, courses: Sequence[Course], background: str, foundations: E
     if fdeck is not None:
         names.update(zip(fdeck.ids, fdeck.names))
         weights.update(zip(fdeck.ids, fdeck.weights))
-    # Forecast the reviews of the cards already introduced: one trajectory per distinct state.
+    # Forecast the reviews of the cards already introduced: one trajectory per distinct
+    # state. Overdue cards (a missed stretch) are caught up on the first study days, at most
+    # a full day of reviews per day, oldest first, rather than all piled on the first day.
     base = [0] * (cal.horizon + 1)
     groups: dict[Sm2State, int] = {}
     for s in progress.states:
         if s.due is None:
             s = Sm2State(s.easiness, s.interval, s.repetitions, cal.start)
         groups[s] = groups.get(s, 0) + 1
-    trajs = []
+    trajs = []  # (day index of the card's last review, review days, count)
+    overdue = []
     for s, n in groups.items():
+        if s.due < cal.start:
+            overdue.append((s, n))
+            continue
         tr = cal.follow(s)
         for d in tr:
             base[d] += n
-        trajs.append((tr, n))
-    drills_by_exam = _BaseDrills(trajs)
+        trajs.append(((s.due - cal.start).days - s.interval, tr, n))
+    day_cap = _max_count(mpd, REVIEW_MINUTES)
+    k = cal.next_study[0]
+    for s, n in sorted(overdue, key=lambda g: (g[0].due, g[0].interval)):
+        last = (s.due - cal.start).days - s.interval
+        while n > 0:
+            while k <= cal.horizon and base[k] >= day_cap:
+                k = cal.next_study[k + 1]
+            if k > cal.horizon:
+                trajs.append((last, (), n))
+                break
+            take = min(n, day_cap - base[k])
+            tr = (k,) + cal.follow(review(s, FORECAST_GRADE, cal.dates[k]))
+            for d in tr:
+                base[d] += take
+            trajs.append((last, tr, take))
+            n -= take
     duration = int(exam.duration_minutes or DEFAULT_EXAM_MINUTES)
-    return _Work(phases, base, drills_by_exam, duration, names, weights)
+    return _Work(phases, base, _BaseDrills(trajs), duration, names, weights, practice_done)
 
 
 class _BaseDrills(dict):
-    """exam index -> number of already-introduced cards with no forecast review in its final week."""
+    """exam index -> already-introduced cards that need a drill in that exam's final week.
+
+    A card needs none if it was last reviewed in the final week already (a replan inside
+    it) or if its forecast has a review in the final week's remaining days.
+    """
 
     def __init__(self, trajs):
         super().__init__()
@@ -643,10 +674,12 @@ class _BaseDrills(dict):
 
     def get(self, exam, default=0):
         if exam not in self:
-            fs = max(0, exam - FINAL_REVIEW_DAYS)
+            fs = exam - FINAL_REVIEW_DAYS
             n = 0
-            for tr, c in self._trajs:
-                k = bisect_left(tr, fs)
+            for last, tr, c in self._trajs:
+                if fs <= last < 0:
+                    continue
+                k = bisect_left(tr, max(0, fs))
                 if k >= len(tr) or tr[k] >= exam:
                     n += c
             self[exam] = n
@@ -753,15 +786,19 @@ def _validate(profile: Profile) -> None:
         raise PlanError(f"study weekday {bad[0]!r} is not a weekday number from 0 (Monday) to 6 (Sunday)")
 
 
+def _check_retired(exam: Exam, exam_date: date) -> None:
+    if exam.retired_by(exam_date):
+        when = f" (retirement date {exam.retirement_date})" if exam.retirement_date else ""
+        raise PlanError(f"the exam {exam.name} can no longer be sat on {exam_date}{when}")
+
+
 def _check_dates(exam: Exam, start: date, exam_date: date, background: str, force: bool) -> None:
     if exam_date < start:
         raise PlanError(f"the exam date {exam_date} is before the start date {start}")
     if start >= exam_date - timedelta(days=1):
         raise PlanError(f"starting on {start} leaves no room before the exam on {exam_date}: "
                         f"start at least two days before it")
-    if exam.retired_by(exam_date):
-        raise PlanError(f"the exam {exam.name} is retired by {exam_date}"
-                        + (f" (retirement date {exam.retirement_date})" if exam.retirement_date else ""))
+    _check_retired(exam, exam_date)
     lo, hi = length_range(background)
     length = (exam_date - start).days
     if not force and not lo <= length <= hi:
@@ -772,7 +809,7 @@ def _check_dates(exam: Exam, start: date, exam_date: date, background: str, forc
 
 
 def _build(exam: Exam, courses: Sequence[Course], profile: Profile, foundations: Exam | None,
-           progress: Progress, min_phase: int, error_cls) -> tuple[Plan, int]:
+           progress: Progress, min_phase: int, error_cls, practice_done: int = 0) -> tuple[Plan, int]:
     _validate(profile)
     lo, hi = length_range(profile.background)
     mpd = profile.minutes_per_day
@@ -780,11 +817,11 @@ def _build(exam: Exam, courses: Sequence[Course], profile: Profile, foundations:
         _check_dates(exam, profile.start, profile.exam_date, profile.background, profile.force)
         length = (profile.exam_date - profile.start).days
         cal = _Calendar(profile.start, length, profile.study_weekdays, profile.days_off)
-        work = _work(exam, courses, profile.background, foundations, progress, cal)
+        work = _work(exam, courses, profile.background, foundations, progress, cal, mpd, practice_done)
         result = _spread(cal, length, mpd, work, min_phase)
     else:
         cal = _Calendar(profile.start, hi, profile.study_weekdays, profile.days_off)
-        work = _work(exam, courses, profile.background, foundations, progress, cal)
+        work = _work(exam, courses, profile.background, foundations, progress, cal, mpd, practice_done)
         top = _simulate(cal, hi, mpd, mpd, work, min_phase)
         if not top.ok:
             length, result = hi, top
@@ -799,9 +836,7 @@ def _build(exam: Exam, courses: Sequence[Course], profile: Profile, foundations:
                 else:
                     a = mid
             length = b
-            if exam.retired_by(profile.start + timedelta(days=length)):
-                _check_dates(exam, profile.start, profile.start + timedelta(days=length),
-                             profile.background, True)
+            _check_retired(exam, profile.start + timedelta(days=length))
             result = _spread(cal, length, mpd, work, min_phase)
     if not result.ok:
         decks = [ph.deck for ph in work.phases if ph.deck is not None]
@@ -843,11 +878,13 @@ def replan(plan: Plan, exam: Exam, courses: Sequence[Course], today: date, progr
                           "move the exam date later", days_short=1)
     kept = tuple(d for d in plan.days if d.date < start)
     min_phase = max((PHASES.index(d.phase) for d in kept if d.phase in PHASES[:3]), default=0)
+    practice_done = sum(1 for d in kept for t in d.tasks
+                        if t.kind == "practice_exam" and d.date >= plan.exam_date - timedelta(days=FINAL_REVIEW_DAYS))
     profile = Profile(background=plan.background, start=start, exam_date=plan.exam_date,
                       minutes_per_day=plan.minutes_per_day, study_weekdays=plan.study_weekdays,
                       days_off=plan.days_off, force=True)
     try:
-        new, _ = _build(exam, courses, profile, foundations, progress, min_phase, ReplanError)
+        new, _ = _build(exam, courses, profile, foundations, progress, min_phase, ReplanError, practice_done)
     except ReplanError:
         raise
     except PlanError as exc:
