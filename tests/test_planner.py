@@ -547,7 +547,7 @@ def scenarios(draw, max_cards=400):
     return exam, Profile(background, start, exam_date, minutes, weekdays, days_off), foundations
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
 def test_property_every_plan_keeps_every_rule(scenario):
     exam, profile, foundations = scenario
@@ -561,7 +561,7 @@ def test_property_every_plan_keeps_every_rule(scenario):
     check_plan(plan, exam, profile, foundations)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios(max_cards=40))
 def test_property_small_decks_mostly_fit(scenario):
     """Smaller decks, so that most examples produce a plan whose rules are checked."""
