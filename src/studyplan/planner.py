@@ -732,12 +732,17 @@ def _shortfall_error(cls, result: _Result, profile: Profile, cal: _Calendar, exa
     # or drill in it.
     fewer = (math.ceil((minutes_short - result.final_short) / (NEW_CARD_MINUTES + 2 * REVIEW_MINUTES))
              + math.ceil(result.final_short / DRILL_MINUTES))
+    cards_left = sum(n for dk in decks for n in dk.remaining)
     where = " in the final review week" if result.final_short == minutes_short else ""
+    if cards_left:
+        fewer_text = (f"take about {min(fewer, cards_left)} fewer new cards in the lowest-weight "
+                      f"domains ({lowest})")
+    else:
+        fewer_text = "take fewer new cards in the lowest-weight domains (there are none left to drop here)"
     return cls(
         f"The plan does not fit: it is {minutes_short} minutes short{where} (about "
         f"{_plural(days_short, 'day')} at {mpd} minutes a day), so study about {extra} more minutes "
-        f"a day, move the exam date at least {_plural(days_short, 'day')} later, or take about "
-        f"{fewer} fewer new cards in the lowest-weight domains ({lowest}).",
+        f"a day, move the exam date at least {_plural(days_short, 'day')} later, or {fewer_text}.",
         minutes_short=minutes_short, days_short=days_short)
 
 
