@@ -1,0 +1,131 @@
+"""The printable HTML calendar: one month grid per page, then a one-page overview.
+
+Rendered from ``templates/calendar.html`` with Jinja2, autoescape on (domain names and
+titles come from the learner's deck files). The output is one self-contained file: styles
+in a ``<style>`` block, no scripts, no network. Pages are landscape A4 or Letter; every
+size that matters for printing is computed here in millimetres so that each month fits its
+page exactly (4, 5 or 6 week rows share the grid's height), and cell contents are clipped
+rather than allowed to push the grid onto a second page.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
+
+from jinja2 import Environment, StrictUndefined
+
+from studyplan.calendar import (
+    MONTHS, PHASE_ORDER, WEEKDAYS, CalendarContext, DayView, domain_shares, domain_table, day_views,
+    fmt_date, monday, months_of, phase_class, phase_label, short_date, week_phase, week_phases,
+    weekday_names, weeks_of,
+)
+
+# Landscape pages, in millimetres: (CSS size keyword, width, height).
+PAPER_SIZES = {"a4": ("A4", 297.0, 210.0), "letter": ("letter", 279.4, 215.9)}
+MARGIN_MM = 10.0
+HEADER_MM = 15.0      # title and facts line
+WEEKDAY_ROW_MM = 5.0  # the Mon..Sun header row
+LEGEND_MM = 13.0      # phases, domains, symbols
+SLACK_MM = 3.0        # rounding room so a page never spills onto the next
+OVERVIEW_ROW_MAX_MM = 6.0
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["phase_class"] = phase_class
+    env.filters["phase_label"] = phase_label
+    env.filters["short_course"] = short_course
+    return env
+
+
+@lru_cache(maxsize=1)
+def _template():
+    text = resources.files("studyplan.calendar").joinpath("templates", "calendar.html").read_text("utf-8")
+    return _environment().from_string(text)
+
+
+_ABBREV = ((re.compile(r"\bMachine Learning\b"), "ML"),)
+
+
+def short_course(title: str) -> str:
+    """Course titles shortened for a cell ('Machine Learning' -> 'ML')."""
+    for pat, rep in _ABBREV:
+        title = pat.sub(rep, title)
+    return title
+
+
+def _month_grid(year: int, month: int, days: list[DayView]):
+    """Monday-first weeks of the month: each cell None (not this month) or (day number, view)."""
+    first = date(year, month, 1)
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    by_date = {v.date: v for v in days}
+    weeks = []
+    d = monday(first)
+    while d < nxt:
+        week = []
+        for i in range(7):
+            x = d + timedelta(days=i)
+            week.append(None if x.month != month else {"day": x.day, "v": by_date.get(x)})
+        weeks.append(week)
+        d += timedelta(days=7)
+    return weeks
+
+
+def render_html(plan, ctx: CalendarContext, start: date | None = None, end: date | None = None,
+                paper: str = "a4") -> str:
+    """The calendar as one self-contained HTML page (``str``)."""
+    size_kw, width, height = PAPER_SIZES[paper]
+    content_w = width - 2 * MARGIN_MM
+    content_h = height - 2 * MARGIN_MM
+    domains = domain_table(plan, ctx)
+    views = day_views(plan, ctx, start, end, domains)
+    grid_h = content_h - HEADER_MM - WEEKDAY_ROW_MM - LEGEND_MM - SLACK_MM
+    months = []
+    for year, month, days in months_of(views):
+        weeks = _month_grid(year, month, days)
+        row_h = grid_h / len(weeks)
+        months.append({
+            "title": f"{MONTHS[month - 1]} {year}",
+            "weeks": weeks,
+            "row_h": f"{row_h:.2f}",
+            "cell_h": f"{row_h - 0.6:.2f}",
+            "first": days[0].date, "last": days[-1].date,
+            "phases": [p for p in PHASE_ORDER if any(v.phase == p for v in days)]
+                      + sorted({v.phase for v in days} - set(PHASE_ORDER)),
+        })
+    weeks = []
+    for n, (mon, wdays) in enumerate(weeks_of(views), 1):
+        weeks.append({
+            "n": n, "monday": mon, "first": wdays[0].date, "last": wdays[-1].date,
+            "phase": week_phase(wdays), "phases": week_phases(wdays),
+            "study": sum(1 for v in wdays if v.kind in ("study", "exam")),
+            "minutes": sum(v.minutes for v in wdays),
+            "new": sum(v.new_total for v in wdays),
+            "reviews": sum(v.reviews + v.drills for v in wdays),
+            "exam": any(v.kind == "exam" for v in wdays),
+        })
+    overview_row_h = min(OVERVIEW_ROW_MAX_MM, (content_h - HEADER_MM - 20.0) / max(1, len(weeks) + 1))
+    shares, share_total, other_new = domain_shares(views, domains)
+    scale = max([s for _, _, s, _ in shares] + [w for _, _, _, w in shares] + [0.01])
+    all_phases = [p for p in PHASE_ORDER if any(v.phase == p for v in views)] \
+        + sorted({v.phase for v in views} - set(PHASE_ORDER))
+    phase_days = {p: sum(1 for v in views if v.phase == p and v.kind in ("study", "exam")) for p in all_phases}
+    study_days = [v for v in views if v.kind in ("study", "exam")]
+    wd = {int(w) for w in plan.study_weekdays}
+    return _template().render(
+        ctx=ctx, plan=plan, paper=size_kw, page_w=f"{content_w:.1f}", page_h=f"{content_h - 1.0:.1f}",
+        margin=f"{MARGIN_MM:.0f}", header_h=f"{HEADER_MM:.1f}", weekday_h=f"{WEEKDAY_ROW_MM:.1f}",
+        legend_h=f"{LEGEND_MM:.1f}", months=months, weekdays=[(n, i in wd) for i, n in enumerate(WEEKDAYS)],
+        domains=list(domains.values()), weeks=weeks, overview_row_h=f"{overview_row_h:.2f}",
+        shares=shares, share_total=share_total, other_new=other_new, scale=scale,
+        phases=all_phases, phase_days=phase_days,
+        study_weekdays=weekday_names(plan.study_weekdays), fmt_date=fmt_date, short_date=short_date,
+        first=views[0].date if views else None, last=views[-1].date if views else None,
+        total_minutes=sum(v.minutes for v in views), total_new=sum(v.new_total for v in views),
+        total_reviews=sum(v.reviews + v.drills for v in views), study_day_count=len(study_days),
+        days_off=sorted(plan.days_off),
+    )
