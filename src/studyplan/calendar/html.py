@@ -28,7 +28,7 @@ PAPER_SIZES = {"a4": ("A4", 297.0, 210.0), "letter": ("letter", 279.4, 215.9)}
 MARGIN_MM = 10.0
 HEADER_MM = 15.0      # title and facts line
 WEEKDAY_ROW_MM = 5.0  # the Mon..Sun header row
-LEGEND_MM = 13.0      # phases, domains, symbols
+LEGEND_MM = 15.0      # phases, domains, symbols
 SLACK_MM = 3.0        # rounding room so a page never spills onto the next
 OVERVIEW_ROW_MAX_MM = 6.0
 
@@ -94,6 +94,8 @@ def render_html(plan, ctx: CalendarContext, start: date | None = None, end: date
             "row_h": f"{row_h:.2f}",
             "cell_h": f"{row_h - 0.6:.2f}",
             "first": days[0].date, "last": days[-1].date,
+            "domains": [i for i in domains.values()
+                        if i.weight is not None or any(d.id == i.id for v in days for d, _ in v.new_cards)],
             "phases": [p for p in PHASE_ORDER if any(v.phase == p for v in days)]
                       + sorted({v.phase for v in days} - set(PHASE_ORDER)),
         })
