@@ -91,12 +91,10 @@ def advise(answers: Answers, catalog: Catalog, today: date) -> Advice:
     if background == "pivoting":
         courses = ["Applied Machine Learning in Python", "Machine Learning: Regression",
                    "Machine Learning: Classification"] + courses
-    if not certify:
-        pass
-    elif background == "pivoting":
+    if certify and background == "pivoting":
         reasons.append("Pivoting from a non-ML background typically takes 3-6 months, including time to build "
                        "foundational ML skills before exam-specific material.")
-    else:
+    elif certify:
         reasons.append("Candidates with working ML knowledge report 4-8 weeks of focused study.")
     return Advice(certify, exam_id, background, prep, reasons, courses)
 

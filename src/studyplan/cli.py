@@ -230,7 +230,8 @@ def review(ws, max_cards, domain, new_only, reviews_only, exam):
     console = TerminalConsole(colour) if sys.stdin.isatty() else LineConsole(colour)
     session = ReviewSession(ws.transaction, ws.learner_id, queue, ws.today, ws.now,
                             where=lambda card: study.card_location(ws, card))
-    outcome = session.run(console)
+    with console:
+        outcome = session.run(console)
     click.echo(render_session_report(study.finish_report(ws, outcome)))
 
 
@@ -276,7 +277,7 @@ def export_reviews(ws, fmt, output):
                 count = write_reviews(db, ws.learner_id, fmt, fh)
             click.echo(f"wrote {count} review(s) to {output}", err=True)
         else:
-            write_reviews(db, ws.learner_id, fmt, click.get_text_stream("stdout"))
+            write_reviews(db, ws.learner_id, fmt, sys.stdout)
 
 
 def main() -> None:

@@ -37,7 +37,7 @@ class _Screen:
     def wrapped(self, label: str, text: str, **style) -> None:
         indent = " " * len(label)
         for i, paragraph in enumerate(text.splitlines() or [""]):
-            lines = textwrap.wrap(paragraph, self.width - len(label)) or [""]
+            lines = textwrap.wrap(paragraph, self.width - len(label), break_long_words=False, break_on_hyphens=False) or [""]
             for j, line in enumerate(lines):
                 prefix = label if i == 0 and j == 0 else indent
                 self.out(prefix + line, **style)
@@ -56,11 +56,39 @@ class _Screen:
         self.wrapped("", KEYS_HELP, dim=True)
 
     def say(self, text: str) -> None:
-        self.wrapped("", text, fg="yellow")
+        # Not wrapped: messages are short and may hold a path the learner copies.
+        self.out(text, fg="yellow")
 
 
 class TerminalConsole(_Screen):
-    """Single keys: space or enter reveals, 0-5 grades, u/s/e/q; Ctrl-D ends like q."""
+    """Single keys: space or enter reveals, 0-5 grades, u/s/e/q; Ctrl-D ends like q.
+
+    The terminal stays in cbreak mode for the whole session (set without flushing input),
+    so keys typed while a card is being drawn are not lost. Use it as a context manager:
+    the terminal's settings come back on every exit, Ctrl-C included.
+    """
+
+    def __init__(self, colour: bool, fd: int | None = None):
+        super().__init__(colour)
+        self.fd = sys.stdin.fileno() if fd is None else fd
+        self._saved = None
+
+    def __enter__(self) -> "TerminalConsole":
+        import termios
+
+        self._saved = termios.tcgetattr(self.fd)
+        mode = termios.tcgetattr(self.fd)
+        mode[3] &= ~(termios.ICANON | termios.ECHO)
+        mode[6][termios.VMIN], mode[6][termios.VTIME] = 1, 0
+        termios.tcsetattr(self.fd, termios.TCSANOW, mode)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import termios
+
+        if self._saved is not None:
+            termios.tcsetattr(self.fd, termios.TCSANOW, self._saved)
+            self._saved = None
 
     def front(self, card, progress):
         super().front(card, progress)
@@ -68,11 +96,11 @@ class TerminalConsole(_Screen):
 
     def read(self, revealed: bool) -> str | None:
         while True:
-            try:
-                key = click.getchar()
-            except EOFError:
+            data = os.read(self.fd, 1)
+            if not data or data == b"\x04":  # end of input or Ctrl-D
                 return None
-            if key in "012345" and key:
+            key = data.decode("latin-1")
+            if key in "012345":
                 return key
             action = KEYS.get(key.lower())
             if action:
@@ -85,6 +113,12 @@ class LineConsole(_Screen):
     def __init__(self, colour: bool, stream=None):
         super().__init__(colour)
         self.stream = stream or sys.stdin
+
+    def __enter__(self) -> "LineConsole":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
 
     def read(self, revealed: bool) -> str | None:
         while True:

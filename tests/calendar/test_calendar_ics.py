@@ -127,3 +127,18 @@ def test_every_date_in_every_format(lo, hi):
         out = render(plan, make_ctx(), fmt, start=lo, end=hi)
         for iso in want:
             assert iso in out, (fmt, iso)
+
+
+def test_at_naive_is_floating_and_zoned_adds_a_vtimezone():
+    data = render(make_plan(), make_ctx(), "ics", at=time(7, 0)).decode()
+    assert "DTSTART:20270111T070000\r\n" in data and "VTIMEZONE" not in data
+    from zoneinfo import ZoneInfo
+    try:
+        zone = ZoneInfo("Europe/Berlin")
+    except Exception:  # pragma: no cover - no tz database on this machine
+        pytest.skip("no tz database")
+    data = render(make_plan(), make_ctx(), "ics", at=time(7, 0, tzinfo=zone))
+    cal, evs = events(data)
+    assert len(list(cal.walk("VTIMEZONE"))) == 1
+    start = evs[0].decoded("DTSTART")
+    assert start.utcoffset() == timedelta(hours=1) and start.hour == 7

@@ -3,7 +3,9 @@
 * One VEVENT per study day (a day with a course block, new cards, reviews or a practice
   exam); rest days, days off and free days get none. All-day (``DTSTART;VALUE=DATE``,
   ``DTEND`` the next day) unless *at* is given: then the event starts at that time and
-  lasts the day's planned minutes. The day's tasks are listed in DESCRIPTION.
+  lasts the day's planned minutes: a naive *at* is a floating local time (07:30 wherever
+  the learner is), an aware one is written with its zone (a VTIMEZONE is added). The
+  day's tasks are listed in DESCRIPTION.
 * The exam is its own all-day event, even with *at*: *at* is the learner's study time,
   not the exam appointment, which the plan does not know.
 * UIDs are ``studyplan-<exam id>-<learner>-<YYYYMMDD>-<study|exam>@studyplan`` (exam id and

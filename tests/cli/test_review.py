@@ -1,0 +1,228 @@
+"""The review session end to end: pipes across simulated days, undo, suspend, re-asks,
+leeches, a pseudo-terminal with single keys, SIGKILL mid-session, two sessions at once."""
+
+import json
+import os
+import pty
+import select
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from studyplan.sm2 import Sm2State, review
+
+TODAY = date(2026, 12, 1)
+
+
+def rows(db_path, sql, *args):
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def session(run, actions, today=TODAY, *extra):
+    return run("review", "--exam", "tiny", *extra, input="".join(a + "\n" for a in actions), today=today.isoformat())
+
+
+def test_first_session_shows_new_cards_interleaved_and_grades_them(run, db_path):
+    result = session(run, ["", "5", "", "4", "q"])
+    assert result.exit_code == 0, result.output
+    heads = [line for line in result.stdout.splitlines() if line.startswith("[")]
+    assert heads[0].startswith("[0 done / 10 left · 0 min] tiny › alpha new")
+    assert heads[1].startswith("[1 done / 9 left · 0 min] tiny › beta new")
+    assert "grade: 0 blackout · 1 wrong · 2 almost · 3 hard · 4 hesitant · 5 perfect" in result.stdout
+    assert rows(db_path, "select card_id, grade, interval, repetitions, due from review_log order by id") == [
+        ("tiny-alpha-001", 5, 1, 1, "2026-12-02"), ("tiny-beta-001", 4, 1, 1, "2026-12-02")]
+    assert "Session stopped early: 2 card(s)" in result.stdout
+
+
+def test_days_of_sessions_replay_exactly_under_sm2(run, db_path):
+    """Grade through a pipe on simulated days, export, and replay the export under SM-2."""
+    grades = [5, 4, 3, 4, 5, 2, 4, 4, 3, 5]
+    day = TODAY
+    for _ in range(12):
+        result = session(run, [str(grades[i % len(grades)]) for i in range(40)], day)
+        assert result.exit_code == 0, result.output
+        day += timedelta(days=1)
+    exported = json.loads(run("export", "reviews", "--format", "json").stdout)
+    assert len(exported) > 40
+    states: dict[str, Sm2State] = {}
+    for rec in exported:
+        reviewed = datetime.fromisoformat(rec["reviewed_at"]).date()
+        if rec["practice"]:
+            continue
+        state = review(states.get(rec["card_id"], Sm2State()), rec["grade"], reviewed)
+        states[rec["card_id"]] = state
+        assert (round(state.easiness, 6), state.interval, state.repetitions, state.due.isoformat()) == (
+            rec["easiness"], rec["interval"], rec["repetitions"], rec["due"])
+    csv_lines = run("export", "reviews", "--format", "csv").stdout.splitlines()
+    assert csv_lines[0] == "card_id,reviewed_at,grade,practice,easiness,interval,repetitions,due"
+    assert len(csv_lines) == len(exported) + 1
+
+
+def test_grades_below_four_come_back_as_practice_until_four(run, db_path):
+    result = session(run, ["2", "3", "4", "4"], TODAY, "--max", "2")
+    assert result.exit_code == 0, result.output
+    log = rows(db_path, "select card_id, grade, practice, interval, repetitions from review_log order by id")
+    assert log == [
+        ("tiny-alpha-001", 2, 0, 1, 0),
+        ("tiny-beta-001", 3, 0, 1, 1),
+        ("tiny-alpha-001", 4, 1, 1, 0),   # re-ask: recorded as practice, schedule unchanged
+        ("tiny-beta-001", 4, 1, 1, 1),
+    ]
+    state = rows(db_path, "select easiness, interval, repetitions, due from card_state where card_id = 'tiny-alpha-001'")
+    assert state == [(pytest.approx(2.18), 1, 0, "2026-12-02")]
+    assert "re-ask" in result.stdout
+
+
+def test_undo_restores_log_and_state_exactly(run, db_path):
+    session(run, ["5"], TODAY, "--max", "1")
+    before_state = rows(db_path, "select * from card_state")
+    before_log = rows(db_path, "select card_id, grade from review_log")
+    result = session(run, ["1", "u", "q"], TODAY + timedelta(days=1), "--reviews-only")
+    assert "undid grade 1 of tiny-alpha-001" in result.stdout
+    assert rows(db_path, "select * from card_state") == before_state
+    assert rows(db_path, "select card_id, grade from review_log") == before_log
+    new = session(run, ["u", "q"], TODAY, "--new-only")
+    assert "nothing to undo" in new.stdout
+
+
+def test_undo_of_a_new_card_removes_its_state(run, db_path):
+    session(run, ["4", "u", "q"], TODAY)
+    assert rows(db_path, "select count(*) from card_state") == [(0,)]
+    assert rows(db_path, "select count(*) from review_log") == [(0,)]
+
+
+def test_suspend_takes_a_card_out_of_the_queue(run, db_path):
+    session(run, ["s", "q"], TODAY)
+    assert rows(db_path, "select card_id, suspended from card_state") == [("tiny-alpha-001", 1)]
+    again = session(run, ["q"], TODAY)
+    assert "Q: Question 2 about alpha?" in again.stdout
+    assert "Question 1 about alpha" not in again.stdout
+
+
+def test_edit_shows_the_card_id_and_file(run, tiny_decks):
+    result = session(run, ["e", "q"], TODAY)
+    assert f"card tiny-alpha-001 in {tiny_decks / 'tiny' / '01-alpha.toml'}" in result.stdout
+
+
+def test_a_card_failed_eight_times_becomes_a_leech(run, db_path):
+    day = TODAY
+    for _ in range(8):
+        session(run, ["0", "4"], day, "--max", "1", "--domain", "alpha")
+        day += timedelta(days=1)
+    assert rows(db_path, "select lapses, leech from card_state where card_id = 'tiny-alpha-001'") == [(8, 1)]
+
+
+def test_end_of_input_keeps_every_grade(run, db_path):
+    result = session(run, ["5", "4", "3"], TODAY)
+    assert result.exit_code == 0
+    assert rows(db_path, "select count(*) from review_log where practice = 0") == [(3,)]
+
+
+def test_summary_reports_forecast_and_streak(run):
+    session(run, ["4"] * 10, TODAY)
+    result = session(run, ["4"] * 30, TODAY + timedelta(days=1))
+    assert "streak: 2 day(s)" in result.stdout
+    assert "due next 7 days:" in result.stdout
+
+
+def test_bad_options(run):
+    assert run("review", "--new-only", "--reviews-only").exit_code == 2
+    result = run("review", "--exam", "nope")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: unknown exam 'nope'")
+
+
+# ------------------------------------------------------------------ real processes
+
+
+def spawn(args, env_db, decks, **kw):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDYPLAN_")}
+    env.update({"STUDYPLAN_DB": str(env_db), "STUDYPLAN_DECKS": str(decks), "STUDYPLAN_TODAY": TODAY.isoformat()})
+    return subprocess.Popen([sys.executable, "-m", "studyplan", *args], env=env, **kw)
+
+
+def read_until(stream_fd, needle: bytes, timeout=30.0) -> bytes:
+    buf = b""
+    deadline = time.monotonic() + timeout
+    while needle not in buf:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise AssertionError(f"timed out waiting for {needle!r}; got {buf[-500:]!r}")
+        ready, _, _ = select.select([stream_fd], [], [], left)
+        if ready:
+            try:
+                chunk = os.read(stream_fd, 4096)
+            except OSError:  # a pty whose child has exited
+                break
+            if not chunk:
+                break
+            buf += chunk
+    return buf
+
+
+def test_sigkill_mid_session_keeps_every_acknowledged_grade(db_path, tiny_decks):
+    proc = spawn(["review", "--exam", "tiny"], db_path, tiny_decks, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                 stderr=subprocess.PIPE)
+    fd = proc.stdout.fileno()
+    read_until(fd, b"Q: ")
+    acknowledged = 0
+    for grade in (5, 4, 3, 5, 2):
+        proc.stdin.write(f"{grade}\n".encode())
+        proc.stdin.flush()
+        read_until(fd, b"] tiny")  # the next card's header: the grade was committed before it
+        acknowledged += 1
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    log = rows(db_path, "select grade from review_log where practice = 0 order by id")
+    assert [g for (g,) in log] == [5, 4, 3, 5, 2][:acknowledged]
+    assert rows(db_path, "pragma integrity_check") == [("ok",)]
+    assert rows(db_path, "select count(*) from card_state") == [(acknowledged,)]
+
+
+def test_single_keys_in_a_pseudo_terminal(db_path, tiny_decks):
+    pid, fd = pty.fork()
+    if pid == 0:  # child: the real CLI on a terminal
+        os.environ.update({"STUDYPLAN_DB": str(db_path), "STUDYPLAN_DECKS": str(tiny_decks),
+                           "STUDYPLAN_TODAY": TODAY.isoformat(), "NO_COLOR": "1"})
+        os.execv(sys.executable, [sys.executable, "-m", "studyplan", "review", "--exam", "tiny"])
+    try:
+        read_until(fd, b"space or enter shows the answer")
+        os.write(fd, b" ")
+        read_until(fd, b"A: Answer 1.")
+        os.write(fd, b"5")
+        read_until(fd, b"Question 1 about beta?")
+        os.write(fd, b"3")  # grading straight from the front reveals and grades
+        read_until(fd, b"Question 2 about alpha?")
+        os.write(fd, b"q")
+        out = read_until(fd, b"streak:")
+        assert b"Session stopped early: 2 card(s)" in out
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        raise
+    finally:
+        _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert rows(db_path, "select card_id, grade from review_log order by id") == [
+        ("tiny-alpha-001", 5), ("tiny-beta-001", 3)]
+
+
+def test_two_sessions_at_once_never_lose_or_double_a_grade(db_path, tiny_decks, run):
+    run("decks", "sync")  # create the database first so both sessions open the same schema
+    procs = [spawn(["review", "--exam", "tiny"], db_path, tiny_decks, stdin=subprocess.PIPE,
+                   stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    grades = "".join("4\n" for _ in range(12)).encode()
+    outs = [p.communicate(grades, timeout=60) for p in procs]
+    for p, (out, err) in zip(procs, outs):
+        assert p.returncode == 0, err.decode()
+        assert b"Traceback" not in err and b"locked" not in err
+    graded = rows(db_path, "select card_id, count(*) from review_log where practice = 0 group by card_id")
+    assert len(graded) == 10                        # every card graded ...
+    assert all(n == 1 for _, n in graded)            # ... exactly once between the two sessions
+    skipped = sum(o.count(b"in another session") for o, _ in outs)
+    assert skipped == 24 - 10 - (24 - 10 - skipped)  # the rest were skipped, said so, and not written
