@@ -203,6 +203,117 @@ def advise(ws, cloud, employer, production_years, employer_pays, role, ml_knowle
         click.echo(f"Next: studyplan plan create --exam {advice.exam} --background {advice.background}")
 
 
+
+# ---------------------------------------------------------------- plan
+
+
+def _date_list(ctx, param, value):
+    if not value:
+        return ()
+    try:
+        return tuple(sorted({parse_date(v, "--off") for v in value.split(",") if v.strip()}))
+    except StudyplanError as exc:
+        raise click.BadParameter(str(exc).split(": ", 1)[1], ctx=ctx, param=param) from None
+
+
+def _weekdays(ctx, param, value):
+    from studyplan.study import parse_weekdays
+
+    try:
+        return parse_weekdays(value)
+    except StudyplanError as exc:
+        raise click.BadParameter(str(exc).split(": ", 1)[1], ctx=ctx, param=param) from None
+
+
+@cli.group()
+def plan():
+    """Create and show the day-by-day study plan."""
+
+
+@plan.command("create")
+@click.option("--exam", required=True, help="Exam id (see 'studyplan exams').")
+@click.option("--background", type=click.Choice(["experienced", "pivoting"]), required=True,
+              help="experienced: working ML knowledge (4-8 weeks); pivoting: new to ML (3-6 months).")
+@click.option("--start", callback=_date_option, metavar="YYYY-MM-DD", help="First study day [default: today].")
+@click.option("--exam-date", callback=_date_option, metavar="YYYY-MM-DD",
+              help="The booked exam date [default: as soon as the work fits].")
+@click.option("--minutes-per-day", type=click.IntRange(10, 720), default=60, show_default=True)
+@click.option("--days", default="mon,tue,wed,thu,fri,sat,sun", show_default=True, callback=_weekdays,
+              help="Study weekdays, comma separated.")
+@click.option("--off", callback=_date_list, metavar="DATE,...", help="Days off, comma separated.")
+@click.option("--force", is_flag=True, help="Accept an exam date outside the recommended range.")
+@click.option("--yes", is_flag=True, help="Replace an existing plan without asking.")
+@pass_workspace
+def plan_create(ws, exam, background, start, exam_date, minutes_per_day, days, off, force, yes):
+    """Build the plan from the exam, your background and your dates."""
+    from studyplan import study
+    from studyplan.planner import length_range
+
+    current = study.active_plan(ws)
+    if current is not None and not yes:
+        question = f"A plan for {current.exam} (exam on {current.exam_date}) exists. Replace it?"
+        if not sys.stdin.isatty():
+            raise StudyplanError("a plan already exists: pass --yes to replace it")
+        if not click.confirm(question, default=False):
+            raise StudyplanError("kept the existing plan")
+    new = study.create_plan(ws, exam, background, start, exam_date, minutes_per_day, days, off, force)
+    lo, hi = length_range(background)
+    length = (new.exam_date - new.start).days
+    if not lo <= length <= hi:
+        click.echo(f"warning: {length} days is outside the {lo}-{hi} day range for a {background} learner", err=True)
+    study_days = sum(1 for d in new.days if not d.is_rest and d.phase != "exam")
+    new_cards = sum(t.count for d in new.days for t in d.tasks if t.kind == "new_cards")
+    click.echo(f"Plan for {new.exam} ({background}): {new.start} to the exam on {new.exam_date} "
+               f"({length} days, {study_days} study days, {new_cards} new cards, up to {new.minutes_per_day} min a day).")
+    click.echo("Next: 'studyplan today', 'studyplan review', 'studyplan calendar -o plan.html'.")
+
+
+@plan.command("show")
+@click.option("--from", "start", callback=_date_option, metavar="YYYY-MM-DD")
+@click.option("--to", "end", callback=_date_option, metavar="YYYY-MM-DD")
+@click.option("--format", "fmt", type=click.Choice(["table", "md", "csv", "json"]), default="table", show_default=True)
+@pass_workspace
+def plan_show(ws, start, end, fmt):
+    """Show the stored plan, day by day."""
+    from studyplan import study
+    from studyplan.plan_views import plan_text
+
+    current = study.active_plan(ws)
+    if current is None:
+        raise StudyplanError("no plan yet: run 'studyplan plan create --exam ... --background ...' first")
+    click.echo(plan_text(current, fmt, start, end))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_workspace
+def today(ws, fmt):
+    """Today's tasks, what is due now, minutes, days left, ahead or behind."""
+    import json
+
+    from studyplan import study
+    from studyplan.plan_views import today_text
+
+    report = study.today_report(ws)
+    click.echo(json.dumps(report.to_dict(), indent=2) if fmt == "json" else today_text(report))
+
+
+@cli.command()
+@pass_workspace
+def replan(ws):
+    """After missed days (or when ahead): spread what is left over the days left."""
+    from studyplan import study
+    from studyplan.planner import ReplanError
+
+    try:
+        new = study.replan(ws)
+    except ReplanError as exc:
+        raise StudyplanError(str(exc)) from None
+    left = [d for d in new.days if d.date >= ws.today]
+    new_cards = sum(t.count for d in left for t in d.tasks if t.kind == "new_cards")
+    click.echo(f"Replanned from {ws.today}: {new_cards} new card(s) over {sum(1 for d in left if not d.is_rest)} "
+               f"day(s) to the exam on {new.exam_date}; no day above {new.minutes_per_day} min.")
+
 # ---------------------------------------------------------------- review
 
 

@@ -794,7 +794,8 @@ def _validate(profile: Profile) -> None:
 def _check_retired(exam: Exam, exam_date: date) -> None:
     if exam.retired_by(exam_date):
         when = f" (retirement date {exam.retirement_date})" if exam.retirement_date else ""
-        raise PlanError(f"the exam {exam.name} can no longer be sat on {exam_date}{when}")
+        successor = f"; plan for its successor '{exam.successor}' instead" if exam.successor else ""
+        raise PlanError(f"the exam {exam.name} can no longer be sat on {exam_date}{when}{successor}")
 
 
 def _check_dates(exam: Exam, start: date, exam_date: date, background: str, force: bool) -> None:

@@ -113,3 +113,156 @@ def finish_report(ws, outcome) -> SessionReport:
         forecast = due_forecast(db, ws.learner_id, ws.today + timedelta(days=1), ws.today + timedelta(days=7))
         days = reviews_per_day(db, ws.learner_id, ws.today - timedelta(days=400), ws.today)
     return SessionReport(outcome, [(d, *v) for d, v in rows.items()], forecast, streak(set(days), ws.today))
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def parse_weekdays(text: str) -> tuple[int, ...]:
+    """'mon,wed,fri' -> (0, 2, 4); a clear error names the bad value."""
+    days = []
+    for part in (p.strip().lower() for p in text.split(",") if p.strip()):
+        if part[:3] not in WEEKDAYS:
+            raise StudyplanError(f"--days: {part!r} is not a weekday (use mon,tue,wed,thu,fri,sat,sun)")
+        days.append(WEEKDAYS.index(part[:3]))
+    if not days:
+        raise StudyplanError("--days: name at least one weekday")
+    return tuple(sorted(set(days)))
+
+
+def _foundations_for(ws, background: str):
+    return ws.catalog.exams.get("foundations") if background == "pivoting" else None
+
+
+def _plan_exams(plan_exam: str, background: str) -> list[str]:
+    return [plan_exam, "foundations"] if background == "pivoting" else [plan_exam]
+
+
+def gather_progress(ws, exam_id: str, background: str, plan=None):
+    """What the learner has already done, as the planner's Progress.
+
+    A course module counts as done when every day the plan gave it is past and the
+    learner studied (graded at least one card) on each of them.
+    """
+    from studyplan.db.reviews import active_days, learner_states
+    from studyplan.planner import Progress
+
+    with ws.transaction() as db:
+        states = learner_states(db, ws.learner_id, _plan_exams(exam_id, background))
+        active = active_days(db, ws.learner_id, plan.start, ws.today) if plan else set()
+    introduced: dict[str, int] = {}
+    for _exam, domain, _state, _intro in states:
+        introduced[domain] = introduced.get(domain, 0) + 1
+    done_modules: frozenset = frozenset()
+    if plan is not None:
+        title_to_id = {c.title: c.id for c in ws.catalog.courses}
+        seen: dict[tuple[str, str], bool] = {}
+        for day in plan.days:
+            for task in day.tasks:
+                if task.kind != "course" or ": " not in task.title:
+                    continue
+                course, module = task.title.removesuffix(" (continued)").split(": ", 1)
+                key = (title_to_id.get(course, course), module)
+                done = day.date < ws.today and day.date in active
+                seen[key] = seen.get(key, True) and done
+        done_modules = frozenset(k for k, v in seen.items() if v)
+    return Progress(introduced=introduced, states=tuple(s for *_, s, _i in states), done_modules=done_modules)
+
+
+def create_plan(ws, exam_id: str, background: str, start: date | None, exam_date: date | None, minutes: int,
+                weekdays: tuple[int, ...], days_off: tuple[date, ...], force: bool):
+    """Build and store a new plan; returns it. Cards already studied count as introduced."""
+    from studyplan.db.plans import save_plan
+    from studyplan.planner import Profile, build_plan
+
+    exam = ws.exam(exam_id)
+    if exam.kind != "exam":
+        raise StudyplanError(f"'{exam_id}' is not an exam; pick one of: " +
+                             ", ".join(e for e, x in sorted(ws.catalog.exams.items()) if x.kind == "exam"))
+    ws.sync()
+    profile = Profile(background=background, start=start or ws.today, exam_date=exam_date, minutes_per_day=minutes,
+                      study_weekdays=weekdays, days_off=days_off, force=force)
+    plan = build_plan(exam, ws.catalog.courses, profile, _foundations_for(ws, background),
+                      gather_progress(ws, exam_id, background))
+    with ws.transaction() as db:
+        save_plan(db, ws.learner_id, plan, ws.now())
+    return plan
+
+
+def replan(ws):
+    """Spread what is left of the active plan over the days left; store and return the new plan."""
+    from studyplan.db.plans import save_plan
+    from studyplan.planner import replan as spread
+
+    plan = active_plan(ws)
+    if plan is None:
+        raise StudyplanError("no plan yet: run 'studyplan plan create --exam ... --background ...' first")
+    ws.sync()
+    exam = ws.exam(plan.exam)
+    progress = gather_progress(ws, plan.exam, plan.background, plan)
+    new = spread(plan, exam, ws.catalog.courses, ws.today, progress, _foundations_for(ws, plan.background))
+    with ws.transaction() as db:
+        save_plan(db, ws.learner_id, new, ws.now())
+    return new
+
+
+@dataclass
+class TodayReport:
+    date: date
+    exam: str
+    exam_date: date
+    days_left: int
+    phase: str
+    planned: list
+    due_now: int
+    new_left: int
+    minutes: int
+    new_planned_to_date: int
+    new_done: int
+
+    @property
+    def ahead_by(self) -> int:
+        """New cards introduced beyond (positive) or short of (negative) the plan up to today."""
+        return self.new_done - self.new_planned_to_date
+
+    def to_dict(self) -> dict:
+        return {
+            "date": self.date.isoformat(), "exam": self.exam, "exam_date": self.exam_date.isoformat(),
+            "days_left": self.days_left, "phase": self.phase,
+            "tasks": [t.to_dict() for t in self.planned],
+            "due_now": self.due_now, "new_cards_left_today": self.new_left, "minutes": self.minutes,
+            "new_cards_planned_to_date": self.new_planned_to_date, "new_cards_done": self.new_done,
+            "ahead_by": self.ahead_by,
+            "status": "ahead" if self.ahead_by > 0 else "behind" if self.ahead_by < 0 else "on track",
+        }
+
+
+def today_report(ws) -> TodayReport:
+    """Today's planned tasks beside what is actually due, the minutes, days left, ahead/behind."""
+    import math
+
+    from studyplan.db.reviews import count_due, introduced_on
+    from studyplan.planner import NEW_CARD_MINUTES, REVIEW_MINUTES
+    from studyplan.session import planned_new_cards
+
+    plan = active_plan(ws)
+    if plan is None:
+        raise StudyplanError("no plan yet: run 'studyplan plan create --exam ... --background ...' first")
+    ws.sync()
+    exams = _plan_exams(plan.exam, plan.background)
+    day = next((d for d in plan.days if d.date == ws.today), None)
+    with ws.transaction() as db:
+        due = count_due(db, ws.learner_id, ws.today, exams)
+        done_today = sum(sum(introduced_on(db, ws.learner_id, ws.today, e).values()) for e in exams)
+    progress = gather_progress(ws, plan.exam, plan.background)
+    planned_today = sum(planned_new_cards(plan, ws.today).values())
+    new_left = max(0, planned_today - done_today)
+    course_minutes = sum(t.minutes for t in day.tasks if t.kind in ("course", "practice_exam")) if day else 0
+    minutes = course_minutes + math.ceil(due * REVIEW_MINUTES + new_left * NEW_CARD_MINUTES)
+    planned_to_date = sum(t.count for d in plan.days if d.date <= ws.today for t in d.tasks if t.kind == "new_cards")
+    return TodayReport(
+        date=ws.today, exam=plan.exam, exam_date=plan.exam_date, days_left=(plan.exam_date - ws.today).days,
+        phase=day.phase if day else ("before the plan" if ws.today < plan.start else "after the exam"),
+        planned=list(day.tasks) if day else [], due_now=due, new_left=new_left, minutes=minutes,
+        new_planned_to_date=planned_to_date, new_done=sum(progress.introduced.values()),
+    )

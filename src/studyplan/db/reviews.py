@@ -229,3 +229,33 @@ def due_forecast(session: Session, learner_id: int, start: date, end: date) -> d
         key = max(due, start)
         out[key] = out.get(key, 0) + n
     return out
+
+
+def learner_states(session: Session, learner_id: int, exams: list[str]) -> list[tuple[str, str, Sm2State, date | None]]:
+    """(exam, domain slug, SM-2 state, introduced on) of every introduced, unsuspended card of *exams*."""
+    rows = session.execute(
+        select(CardRow.exam_id, DomainRow.slug, CardState.easiness, CardState.interval, CardState.repetitions,
+               CardState.due, CardState.introduced_on)
+        .join(CardRow, CardRow.id == CardState.card_id)
+        .join(DomainRow, CardRow.domain_id == DomainRow.id)
+        .where(CardState.learner_id == learner_id, CardRow.exam_id.in_(exams), CardState.introduced_on.is_not(None),
+               CardState.suspended.is_(False), CardRow.retired_at.is_(None))
+    )
+    return [(e, d, Sm2State(easiness=ef, interval=i, repetitions=r, due=due), intro)
+            for e, d, ef, i, r, due, intro in rows]
+
+
+def active_days(session: Session, learner_id: int, start: date, end: date) -> set[date]:
+    """Days in [start, end] with at least one graded review."""
+    return set(reviews_per_day(session, learner_id, start, end))
+
+
+def count_due(session: Session, learner_id: int, today: date, exams: list[str]) -> int:
+    """Cards due today or earlier among *exams* (suspended and retired excluded)."""
+    return session.scalar(
+        select(func.count())
+        .select_from(CardState)
+        .join(CardRow, CardRow.id == CardState.card_id)
+        .where(CardState.learner_id == learner_id, CardState.due <= today, CardState.suspended.is_(False),
+               CardRow.retired_at.is_(None), CardRow.exam_id.in_(exams))
+    ) or 0
