@@ -369,6 +369,59 @@ def render_session_report(report) -> str:
     return "\n".join(lines)
 
 
+@cli.command()
+@click.option("--exam", help="Exam to report on [default: the plan's exam].")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_workspace
+def stats(ws, exam, fmt):
+    """Per-domain progress and readiness, retention, the due forecast and the review heatmap."""
+    import json
+
+    from studyplan import study
+
+    report = study.stats_report(ws, exam)
+    if fmt == "json":
+        click.echo(json.dumps(stats_json(report), indent=2))
+    else:
+        click.echo(stats_text(report))
+
+
+def stats_json(report) -> dict:
+    return {
+        "exam": report["exam"], "date": report["date"].isoformat(),
+        "exam_date": report["exam_date"].isoformat() if report["exam_date"] else None,
+        "readiness": round(report["readiness"], 4),
+        "retention_30d": None if report["retention_30d"] is None else round(report["retention_30d"], 4),
+        "domains": [{"domain": d.domain, "weight": d.weight, "total": d.total, "new": d.new, "learning": d.learning,
+                     "mature": d.mature, "suspended": d.suspended, "leeches": d.leeches,
+                     "retention_30d": None if d.retention is None else round(d.retention, 4),
+                     "readiness": round(d.readiness, 4)} for d in report["domains"]],
+        "forecast": {day.isoformat(): n for day, n in sorted(report["forecast"].items())},
+        "leeches": [card_id for card_id, _ in report["leeches"]],
+    }
+
+
+def stats_text(report) -> str:
+    from tabulate import tabulate
+
+    from studyplan.stats import bar_chart, heatmap
+
+    pct = lambda x: "-" if x is None else f"{x:.0%}"
+    rows = [[d.domain, f"{d.weight:.0%}", d.total, d.new, d.learning, d.mature, d.suspended, d.leeches,
+             pct(d.retention), pct(d.readiness)] for d in report["domains"]]
+    head = f"{report['exam']} on {report['date']}: readiness {report['readiness']:.0%}, retention (30 days) {pct(report['retention_30d'])}"
+    if report["exam_date"]:
+        head += f", {(report['exam_date'] - report['date']).days} day(s) to the exam"
+    out = [head, "", tabulate(rows, headers=["domain", "weight", "cards", "new", "learning", "mature", "suspended",
+                                             "leeches", "retention", "ready"]), "",
+           "Due reviews, next 14 days:", *bar_chart(report["forecast"], report["date"], 14), "",
+           "Reviews, last 12 weeks:", *heatmap(report["history"], report["date"])]
+    if report["leeches"]:
+        out += ["", "Leeches (failed 8 times; rewrite or suspend them):"]
+        out += [f"  {card_id}: {front[:70]}" for card_id, front in report["leeches"]]
+    return "\n".join(out)
+
+
 @cli.group()
 def export():
     """Export data for scripts and other tools."""

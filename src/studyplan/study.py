@@ -266,3 +266,40 @@ def today_report(ws) -> TodayReport:
         planned=list(day.tasks) if day else [], due_now=due, new_left=new_left, minutes=minutes,
         new_planned_to_date=planned_to_date, new_done=sum(progress.introduced.values()),
     )
+
+
+def stats_report(ws, exam_id: str | None = None) -> dict:
+    """Per-domain counts, retention, readiness, the 14-day forecast and the 12-week history."""
+    from datetime import timedelta
+
+    from studyplan.db.reviews import (domain_card_stats, due_forecast, leech_cards, retention_by_domain,
+                                      reviews_per_day)
+    from studyplan.stats import DomainStats, exam_readiness
+
+    plan = active_plan(ws)
+    if exam_id is None:
+        if plan is None:
+            raise StudyplanError("no plan yet: pass --exam, or run 'studyplan plan create' first")
+        exam_id = plan.exam
+    exam = ws.exam(exam_id)
+    ws.sync()
+    lid = ws.learner_id
+    with ws.transaction() as db:
+        counts = domain_card_stats(db, lid, exam.id)
+        retention = retention_by_domain(db, lid, exam.id, ws.today - timedelta(days=29))
+        forecast = due_forecast(db, lid, ws.today, ws.today + timedelta(days=13))
+        history = reviews_per_day(db, lid, ws.today - timedelta(weeks=12), ws.today)
+        leeches = leech_cards(db, lid, exam.id)
+    domains = []
+    for d in exam.domains:
+        c = counts.get(d.id, {"total": 0, "new": 0, "learning": 0, "mature": 0, "suspended": 0, "leeches": 0})
+        n, ok = retention.get(d.id, (0, 0))
+        domains.append(DomainStats(d.id, d.weight, c["total"], c["new"], c["learning"], c["mature"], c["suspended"],
+                                   c["leeches"], n, ok))
+    reviewed = sum(d.reviewed_30d for d in domains)
+    return {
+        "exam": exam.id, "date": ws.today, "domains": domains, "readiness": exam_readiness(domains),
+        "retention_30d": (sum(d.passed_30d for d in domains) / reviewed) if reviewed else None,
+        "forecast": forecast, "history": history, "leeches": leeches,
+        "exam_date": plan.exam_date if plan is not None and plan.exam == exam.id else None,
+    }

@@ -259,3 +259,59 @@ def count_due(session: Session, learner_id: int, today: date, exams: list[str]) 
         .where(CardState.learner_id == learner_id, CardState.due <= today, CardState.suspended.is_(False),
                CardRow.retired_at.is_(None), CardRow.exam_id.in_(exams))
     ) or 0
+
+
+def domain_card_stats(session: Session, learner_id: int, exam: str) -> dict[str, dict[str, int]]:
+    """Per domain slug of *exam*: total, new, learning, mature (interval >= 21), suspended, leeches."""
+    from sqlalchemy import case
+
+    state = CardState
+    introduced = and_(state.card_id.is_not(None), state.suspended.is_(False), state.introduced_on.is_not(None))
+    rows = session.execute(
+        select(
+            DomainRow.slug,
+            func.count(CardRow.id),
+            func.sum(case((and_(introduced, state.interval >= 21), 1), else_=0)),
+            func.sum(case((and_(introduced, state.interval < 21), 1), else_=0)),
+            func.sum(case((state.suspended.is_(True), 1), else_=0)),
+            func.sum(case((state.leech.is_(True), 1), else_=0)),
+        )
+        .select_from(CardRow)
+        .join(DomainRow, CardRow.domain_id == DomainRow.id)
+        .outerjoin(state, and_(state.card_id == CardRow.id, state.learner_id == learner_id))
+        .where(CardRow.exam_id == exam, CardRow.retired_at.is_(None))
+        .group_by(DomainRow.slug)
+    )
+    out = {}
+    for slug, total, mature, learning, suspended, leeches in rows:
+        mature, learning, suspended, leeches = (int(x or 0) for x in (mature, learning, suspended, leeches))
+        out[slug] = {"total": total, "new": total - mature - learning - suspended, "learning": learning,
+                     "mature": mature, "suspended": suspended, "leeches": leeches}
+    return out
+
+
+def retention_by_domain(session: Session, learner_id: int, exam: str, since: date) -> dict[str, tuple[int, int]]:
+    """Per domain slug: (reviews of already-learned cards since *since*, of which passed with >= 3)."""
+    from sqlalchemy import case
+
+    rows = session.execute(
+        select(DomainRow.slug, func.count(), func.sum(case((ReviewLog.grade >= 3, 1), else_=0)))
+        .select_from(ReviewLog)
+        .join(CardRow, CardRow.id == ReviewLog.card_id)
+        .join(DomainRow, CardRow.domain_id == DomainRow.id)
+        .where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(False), ReviewLog.review_day >= since,
+               ReviewLog.prev_repetitions > 0, CardRow.exam_id == exam)
+        .group_by(DomainRow.slug)
+    )
+    return {slug: (n, int(ok or 0)) for slug, n, ok in rows}
+
+
+def leech_cards(session: Session, learner_id: int, exam: str) -> list[tuple[str, str]]:
+    """(card id, front) of the learner's leeches in *exam*."""
+    rows = session.execute(
+        select(CardRow.id, CardRow.front)
+        .join(CardState, and_(CardState.card_id == CardRow.id, CardState.learner_id == learner_id))
+        .where(CardState.leech.is_(True), CardRow.exam_id == exam)
+        .order_by(CardRow.id)
+    )
+    return [(i, f) for i, f in rows]

@@ -1,0 +1,74 @@
+"""Progress figures and their terminal charts: pure functions over plain values.
+
+Readiness of a domain = (mature + half the learning cards) / all its cards, times the
+domain's retention over the last 30 days (1 until there are 10 reviews to judge by).
+The exam's readiness weights the domains by the exam guide's weights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MIN_REVIEWS_FOR_RETENTION = 10
+BAR = "█"
+SHADES = " ░▒▓█"
+
+
+@dataclass
+class DomainStats:
+    domain: str
+    weight: float
+    total: int
+    new: int
+    learning: int
+    mature: int
+    suspended: int
+    leeches: int
+    reviewed_30d: int
+    passed_30d: int
+
+    @property
+    def retention(self) -> float | None:
+        return self.passed_30d / self.reviewed_30d if self.reviewed_30d else None
+
+    @property
+    def readiness(self) -> float:
+        if not self.total:
+            return 0.0
+        known = (self.mature + 0.5 * self.learning) / self.total
+        factor = self.retention if self.reviewed_30d >= MIN_REVIEWS_FOR_RETENTION else 1.0
+        return known * factor
+
+
+def exam_readiness(domains: list[DomainStats]) -> float:
+    """The weighted readiness of the exam, 0-1."""
+    weight = sum(d.weight for d in domains) or 1.0
+    return sum(d.weight * d.readiness for d in domains) / weight
+
+
+def bar_chart(counts: dict[date, int], start: date, days: int, width: int = 40) -> list[str]:
+    """One line per day: weekday, date, a bar scaled to the largest count, the count."""
+    values = [counts.get(start + timedelta(days=i), 0) for i in range(days)]
+    top = max(values, default=0) or 1
+    return [f"{start + timedelta(days=i):%a %m-%d} {BAR * round(v / top * width):<{width}} {v}"
+            for i, v in enumerate(values)]
+
+
+def heatmap(counts: dict[date, int], today: date, weeks: int = 12) -> list[str]:
+    """Reviews per day over the last *weeks* weeks: rows Monday-Sunday, one column per week."""
+    first_monday = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    top = max(counts.values(), default=0) or 1
+    lines = []
+    for weekday in range(7):
+        cells = []
+        for week in range(weeks):
+            day = first_monday + timedelta(weeks=week, days=weekday)
+            if day > today:
+                cells.append(" ")
+                continue
+            n = counts.get(day, 0)
+            cells.append("·" if n == 0 else SHADES[max(1, round(n / top * 4))])
+        lines.append(f"{('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')[weekday]} {' '.join(cells)}")
+    lines.append(f"    from {first_monday} to {today}; · none, ░▒▓█ more (max {top} a day)")
+    return lines
