@@ -422,6 +422,90 @@ def stats_text(report) -> str:
     return "\n".join(out)
 
 
+def _time_option(ctx, param, value):
+    if value is None:
+        return None
+    from datetime import time
+
+    try:
+        if not re.match(r"^\d{2}:\d{2}$", value):
+            raise ValueError
+        return time.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a time in the form HH:MM", ctx=ctx, param=param) from None
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "txt", "ics"]), default="html", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@click.option("--from", "start", callback=_date_option, metavar="YYYY-MM-DD")
+@click.option("--to", "end", callback=_date_option, metavar="YYYY-MM-DD")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+@click.option("--at", callback=_time_option, metavar="HH:MM", help="Study time for calendar events (ics; default all-day).")
+@pass_workspace
+def calendar(ws, fmt, output, start, end, paper, at):
+    """The plan as a printable calendar (html), tables (md, txt) or events for calendar apps (ics)."""
+    from studyplan import study
+
+    document = study.calendar_document(ws, fmt, start, end, paper, at)
+    if output is None:
+        if isinstance(document, bytes):
+            sys.stdout.buffer.write(document) if hasattr(sys.stdout, "buffer") else click.echo(document.decode())
+        else:
+            click.echo(document, nl=not document.endswith("\n"))
+        return
+    write_file(output, document)
+    click.echo(f"wrote {output}", err=True)
+
+
+def write_file(path: Path, document) -> None:
+    """Write atomically: a half-written calendar never replaces a good one."""
+    import os
+    import tempfile
+
+    data = document if isinstance(document, bytes) else document.encode("utf-8")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the calendar from other readers
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise StudyplanError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+@cli.command()
+@click.option("--exam", default="google-pmle", show_default=True, help="Exam for the first plan.")
+@click.option("--background", type=click.Choice(["experienced", "pivoting"]), default="experienced", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default="studyplan-calendar.html",
+              show_default=True, help="Where to write the printable calendar.")
+@pass_workspace
+def daily(ws, exam, background, output):
+    """The daily job: sync decks, make a first plan if none, show today, write the calendar, review."""
+    from studyplan import study
+    from studyplan.plan_views import today_text
+
+    result = ws.sync()
+    click.echo(f"Decks: {sum(len(e.cards) for e in ws.catalog.exams.values())} cards in {len(ws.catalog.exams)} decks"
+               + (f" ({result.added} new, {result.updated} updated)" if result.changed else "") + f"; database {ws.db_location}")
+    if study.active_plan(ws) is None:
+        plan = study.create_plan(ws, exam, background, None, None, 60, tuple(range(7)), (), False)
+        click.echo(f"Made a first plan: {plan.exam} ({background}), exam on {plan.exam_date}, 60 min a day. "
+                   f"Change it with 'studyplan plan create --yes ...'.")
+    click.echo()
+    click.echo(today_text(study.today_report(ws)))
+    write_file(output, study.calendar_document(ws, "html", None, None, "a4"))
+    click.echo(f"\nPrintable calendar: {output.resolve()}")
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        click.echo("Starting today's review (q quits at any time).")
+        ctx = click.get_current_context()
+        ctx.invoke(review)
+    else:
+        click.echo("Run 'studyplan review' in a terminal for today's session.")
+
+
 @cli.group()
 def export():
     """Export data for scripts and other tools."""

@@ -303,3 +303,29 @@ def stats_report(ws, exam_id: str | None = None) -> dict:
         "forecast": forecast, "history": history, "leeches": leeches,
         "exam_date": plan.exam_date if plan is not None and plan.exam == exam.id else None,
     }
+
+
+def calendar_document(ws, fmt: str, start: date | None, end: date | None, paper: str, at=None):
+    """The active plan rendered as a calendar (str for text formats, bytes for ics)."""
+    import math
+
+    from studyplan.calendar import CalendarContext, DayActual, render
+    from studyplan.db.reviews import introduced_per_day, minutes_per_day, reviews_per_day
+
+    plan = active_plan(ws)
+    if plan is None:
+        raise StudyplanError("no plan yet: run 'studyplan plan create --exam ... --background ...' first")
+    exam = ws.exam(plan.exam)
+    with ws.transaction() as db:
+        reviewed = reviews_per_day(db, ws.learner_id, plan.start, ws.today)
+        introduced = introduced_per_day(db, ws.learner_id, plan.start, ws.today)
+        minutes = minutes_per_day(db, ws.learner_id, plan.start, ws.today)
+    actuals = {
+        day: DayActual(reviewed=reviewed.get(day, 0) - introduced.get(day, 0), new=introduced.get(day, 0),
+                       minutes=math.ceil(minutes.get(day, 0)))
+        for day in set(reviewed) | set(introduced)
+    }
+    ctx = CalendarContext(exam_name=exam.name, exam_id=exam.id, learner=ws.learner,
+                          domains=tuple((d.id, d.name, d.weight) for d in exam.domains),
+                          exam_duration_minutes=exam.duration_minutes, today=ws.today, actuals=actuals)
+    return render(plan, ctx, fmt, start=start, end=end, paper=paper, at=at)

@@ -315,3 +315,13 @@ def leech_cards(session: Session, learner_id: int, exam: str) -> list[tuple[str,
         .order_by(CardRow.id)
     )
     return [(i, f) for i, f in rows]
+
+
+def introduced_per_day(session: Session, learner_id: int, start: date, end: date) -> dict[date, int]:
+    """New cards introduced per day in [start, end]."""
+    rows = session.execute(
+        select(CardState.introduced_on, func.count())
+        .where(CardState.learner_id == learner_id, CardState.introduced_on >= start, CardState.introduced_on <= end)
+        .group_by(CardState.introduced_on)
+    )
+    return {day: n for day, n in rows}
