@@ -155,18 +155,25 @@ def gather_progress(ws, exam_id: str, background: str, plan=None):
         introduced[domain] = introduced.get(domain, 0) + 1
     done_modules: frozenset = frozenset()
     if plan is not None:
-        title_to_id = {c.title: c.id for c in ws.catalog.courses}
         seen: dict[tuple[str, str], bool] = {}
         for day in plan.days:
             for task in day.tasks:
-                if task.kind != "course" or ": " not in task.title:
+                key = course_module(ws.catalog.courses, task) if task.kind == "course" else None
+                if key is None:
                     continue
-                course, module = task.title.removesuffix(" (continued)").split(": ", 1)
-                key = (title_to_id.get(course, course), module)
                 done = day.date < ws.today and day.date in active
                 seen[key] = seen.get(key, True) and done
         done_modules = frozenset(k for k, v in seen.items() if v)
     return Progress(introduced=introduced, states=tuple(s for *_, s, _i in states), done_modules=done_modules)
+
+
+def course_module(courses, task) -> tuple[str, str] | None:
+    """(course id, module title) of a course task titled 'Course title: Module title[ (continued)]'."""
+    title = task.title.removesuffix(" (continued)")
+    for course in courses:
+        if title.startswith(course.title + ": "):
+            return course.id, title[len(course.title) + 2:]
+    return None
 
 
 def create_plan(ws, exam_id: str, background: str, start: date | None, exam_date: date | None, minutes: int,

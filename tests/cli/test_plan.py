@@ -141,3 +141,16 @@ def test_ahead_of_plan_replan_leaves_fewer_cards(run):
     new = plan_json(run, today="2026-12-02")
     assert sum(n for d, n in new_cards_by_day(new).items() if d >= "2026-12-02") == 0
     assert any(t["kind"] == "reviews" for d in new["days"] for t in d["tasks"] if d["date"] >= "2026-12-02")
+
+
+def test_replan_drops_course_modules_done_on_days_studied(run):
+    run("plan", "create", "--exam", "tiny", "--background", "experienced")
+    serving_days = [d["date"] for d in plan_json(run)["days"]
+                    if any(t["title"].startswith("Production Machine Learning Systems: Serving") for t in d["tasks"])]
+    for day in serving_days:  # studied (graded something) on every day the module was planned
+        run("review", "--exam", "tiny", "--max", "1", input="4\n", today=day)
+    after = (date.fromisoformat(serving_days[-1]) + timedelta(days=1)).isoformat()
+    assert run("replan", today=after).exit_code == 0
+    titles = [t["title"] for d in plan_json(run, today=after)["days"] if d["date"] >= after for t in d["tasks"]]
+    assert not any("Serving" in t for t in titles)
+    assert any(t.startswith("Production Machine Learning Systems: Monitoring") for t in titles)
