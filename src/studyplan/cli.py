@@ -341,9 +341,30 @@ def review(ws, max_cards, domain, new_only, reviews_only, exam):
     console = TerminalConsole(colour) if sys.stdin.isatty() else LineConsole(colour)
     session = ReviewSession(ws.transaction, ws.learner_id, queue, ws.today, ws.now,
                             where=lambda card: study.card_location(ws, card))
-    with console:
+    with console, _signals_interrupt():
         outcome = session.run(console)
     click.echo(render_session_report(study.finish_report(ws, outcome)))
+
+
+class _signals_interrupt:
+    """SIGTERM and SIGHUP (a closed terminal) end the session like Ctrl-C: cleanly, grades kept."""
+
+    SIGNALS = ("SIGTERM", "SIGHUP")
+
+    def __enter__(self):
+        import signal
+
+        def interrupt(signum, frame):
+            raise KeyboardInterrupt
+
+        self.saved = {name: signal.signal(getattr(signal, name), interrupt) for name in self.SIGNALS if hasattr(signal, name)}
+        return self
+
+    def __exit__(self, *exc):
+        import signal
+
+        for name, handler in self.saved.items():
+            signal.signal(getattr(signal, name), handler)
 
 
 def render_session_report(report) -> str:

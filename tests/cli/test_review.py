@@ -226,3 +226,33 @@ def test_two_sessions_at_once_never_lose_or_double_a_grade(db_path, tiny_decks, 
     assert all(n == 1 for _, n in graded)            # ... exactly once between the two sessions
     skipped = sum(o.count(b"in another session") for o, _ in outs)
     assert skipped == 24 - 10 - (24 - 10 - skipped)  # the rest were skipped, said so, and not written
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_interrupt_signals_end_cleanly_with_every_grade_and_a_summary(db_path, tiny_decks, sig):
+    proc = spawn(["review", "--exam", "tiny"], db_path, tiny_decks, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                 stderr=subprocess.PIPE)
+    fd = proc.stdout.fileno()
+    read_until(fd, b"Q: ")
+    for grade in (5, 3):
+        proc.stdin.write(f"{grade}\n".encode())
+        proc.stdin.flush()
+        read_until(fd, b"] tiny")
+    proc.send_signal(sig)
+    out = read_until(fd, b"streak:")
+    proc.wait(timeout=10)
+    assert proc.returncode == 0
+    assert b"Session stopped early: 2 card(s)" in out
+    assert b"Traceback" not in proc.stderr.read()
+    assert rows(db_path, "select grade from review_log order by id") == [(5,), (3,)]
+
+
+def test_narrow_terminal_and_no_color(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "40")
+    monkeypatch.setenv("NO_COLOR", "1")
+    result = session(run, ["", "q"])
+    lines = result.stdout.splitlines()
+    card = lines[: next(i for i, line in enumerate(lines) if line.startswith("Session"))]
+    assert len(card) > 5 and all(len(line) <= 40 for line in card), card
+    assert "\x1b[" not in result.stdout
+    assert "grade: 0 blackout" in result.stdout
