@@ -1,6 +1,5 @@
 """The store on real SQLite files: migrations, pragmas, sync semantics, clear failures."""
 
-import sqlite3
 from datetime import date, datetime
 
 import pytest

@@ -194,7 +194,7 @@ def advise(ws, cloud, employer, production_years, employer_pays, role, ml_knowle
         exam = ws.exam(advice.exam)
         click.echo(f"Recommendation: {exam.name} ({exam.id}), background '{advice.background}', prepare {advice.prep}.")
     else:
-        click.echo(f"Recommendation: skip certification for now and build a portfolio project instead.")
+        click.echo("Recommendation: skip certification for now and build a portfolio project instead.")
     click.echo("Why:")
     for reason in advice.reasons:
         click.echo(f"  - {reason}")

@@ -396,6 +396,14 @@ def _split(n: int, deck: _Deck, credit: list[float]) -> list[int]:
     return give
 
 
+def _add_reviews(day: list, count: int) -> int:
+    """Append the day's forecast reviews (if any) to *day*; return their minutes."""
+    minutes = _ceil_minutes(count, REVIEW_MINUTES)
+    if count:
+        day.append(Task("reviews", f"Reviews: {count} cards due (SM-2 forecast)", "", count, minutes))
+    return minutes
+
+
 def _simulate(cal: _Calendar, exam: int, cap: int, mpd: int, work: _Work, min_phase: int = 0) -> _Result:
     """Fill days 0..exam-1 (exam = the exam day's index) under a pre-final daily cap."""
     fs = max(0, exam - FINAL_REVIEW_DAYS)
@@ -433,10 +441,7 @@ def _simulate(cal: _Calendar, exam: int, cap: int, mpd: int, work: _Work, min_ph
         if not cal.study[i]:
             continue
         day = tasks[i]
-        r = rev[i]
-        r_min = _ceil_minutes(r, REVIEW_MINUTES)
-        if r:
-            day.append(Task("reviews", f"Reviews: {r} cards due (SM-2 forecast)", "", r, r_min))
+        r_min = _add_reviews(day, rev[i])
         if r_min > mpd:
             overload += r_min - mpd
         free = cap - r_min
@@ -524,10 +529,7 @@ def _simulate(cal: _Calendar, exam: int, cap: int, mpd: int, work: _Work, min_ph
         if not cal.study[i]:
             continue
         day = tasks[i]
-        r = rev[i]
-        r_min = _ceil_minutes(r, REVIEW_MINUTES)
-        if r:
-            day.append(Task("reviews", f"Reviews: {r} cards due (SM-2 forecast)", "", r, r_min))
+        r_min = _add_reviews(day, rev[i])
         free = mpd - r_min
         if free < 0:
             overload += -free

@@ -8,13 +8,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from studyplan.catalog import Catalog, Exam
-from studyplan.db.models import CardRow, CardState, DomainRow, ExamRow, Learner
+from studyplan.db.models import CardRow, DomainRow, ExamRow, Learner
 
 DEFAULT_LEARNER = "default"
 DECK_SOURCE = "deck:"
