@@ -335,4 +335,7 @@ def calendar_document(ws, fmt: str, start: date | None, end: date | None, paper:
     ctx = CalendarContext(exam_name=exam.name, exam_id=exam.id, learner=ws.learner,
                           domains=tuple((d.id, d.name, d.weight) for d in exam.domains),
                           exam_duration_minutes=exam.duration_minutes, today=ws.today, actuals=actuals)
-    return render(plan, ctx, fmt, start=start, end=end, paper=paper, at=at)
+    try:
+        return render(plan, ctx, fmt, start=start, end=end, paper=paper, at=at)
+    except ValueError as exc:  # e.g. --from after --to
+        raise StudyplanError(str(exc)) from None

@@ -84,3 +84,11 @@ def test_daily_makes_a_first_plan_writes_the_calendar_and_skips_review_without_t
     assert 'data-date="2026-12-29"' in out.read_text()
     second = run_subprocess(*args)
     assert "Made a first plan" not in second.stdout and "on track" in second.stdout.lower()
+
+
+def test_calendar_bad_range_and_no_plan(run):
+    assert run("calendar").stderr.startswith("Error: no plan yet")
+    run("plan", "create", "--exam", "tiny", "--background", "experienced")
+    result = run("calendar", "--format", "txt", "--from", "2026-12-10", "--to", "2026-12-01")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: the range is empty: --from 2026-12-10 is after --to 2026-12-01\n"
