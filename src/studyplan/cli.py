@@ -552,3 +552,10 @@ def export_reviews(ws, fmt, output):
 def main() -> None:
     """The console script's entry point."""
     cli(prog_name="studyplan")
+
+
+from studyplan.cli_admin import backup, cohort, restore  # noqa: E402
+
+cli.add_command(backup)
+cli.add_command(restore)
+cli.add_command(cohort)

@@ -54,12 +54,20 @@ def check_sqlite_file(path: Path) -> None:
         raise StudyplanError(f"{path}: cannot create the database, folder {parent} is not writable")
 
 
+# Test hook: a page limit that makes SQLite report a full disk (SQLITE_FULL) once the
+# database would grow past it. Only the fault tests set it; never set it in real use.
+TEST_MAX_PAGE_COUNT_ENV = "STUDYPLAN_TEST_MAX_PAGE_COUNT"
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.execute("PRAGMA foreign_keys = ON")
+    limit = os.environ.get(TEST_MAX_PAGE_COUNT_ENV, "")
+    if limit.isdigit():
+        cursor.execute(f"PRAGMA max_page_count = {int(limit)}")
     cursor.close()
 
 
@@ -127,14 +135,23 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def open_database(value: str, migrate: bool = True) -> tuple[Engine, sessionmaker[Session]]:
     """Open the database at *value* (a path or a URL), upgrade its schema, return a sessionmaker.
 
-    Any failure becomes a StudyplanError naming the database.
+    Before upgrading an existing SQLite database, a copy is taken with the backup API as
+    `<db>.pre-<revision>.bak`. Any failure becomes a StudyplanError naming the database.
     """
     url = database_url(value)
     engine = make_engine(url)
-    label = sqlite_path(url) or engine.url.render_as_string(hide_password=True)
+    path = sqlite_path(url)
+    label = path or engine.url.render_as_string(hide_password=True)
     try:
-        if migrate and current_revision(engine) != head_revision():
-            upgrade(engine)
+        if migrate:
+            revision = current_revision(engine)
+            if revision != head_revision():
+                if revision is not None and path is not None:
+                    from studyplan.backup import pre_migration_backup
+
+                    engine.dispose()  # our pooled connection must not hold the file during the copy
+                    pre_migration_backup(path, revision)
+                upgrade(engine)
     except StudyplanError:
         raise
     except DBAPIError as exc:
@@ -160,7 +177,8 @@ def translate_errors(label: str) -> Iterator[None]:
         if "locked" in text or "busy" in text:
             raise StudyplanError(f"{label}: the database is busy (another studyplan command is writing); try again") from None
         if "full" in text:
-            raise StudyplanError(f"{label}: the disk or database is full; nothing of this command was saved") from None
+            raise StudyplanError(f"{label}: the disk or database is full; this change was not saved "
+                                 "(everything saved before it is kept)") from None
         raise StudyplanError(f"{label}: database error: {text}") from None
     except DBAPIError as exc:
         raise StudyplanError(f"{label}: database error: {_first_line(exc.orig)}") from None

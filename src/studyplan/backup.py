@@ -1,0 +1,257 @@
+"""Backups of a SQLite database, restoring one, and the copy taken before a migration.
+
+Every copy goes through SQLite's online backup API (`sqlite3.Connection.backup`), so it is
+consistent even while a review session is writing: the copy is taken in one step under a
+read lock and sees every committed grade, WAL included. A copy is first written to a
+temporary file next to its destination and then renamed over it, so a crash or a full
+disk never leaves a half-written backup (or a half-restored database) under the real name.
+
+Backups are stored in rollback-journal mode (one self-contained file, no -wal beside it).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from studyplan.errors import StudyplanError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 10.0
+# Tables every studyplan database has had since the first migration.
+CORE_TABLES = frozenset({"alembic_version", "learner", "exam", "domain", "card", "card_state", "review_log"})
+COUNTED_TABLES = ("learner", "card", "review_log", "plan")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a database file holds: its schema revision and a few row counts."""
+
+    path: Path
+    revision: str
+    counts: dict[str, int]
+
+    def describe(self) -> str:
+        c = self.counts
+        return (f"schema {self.revision}, {c.get('learner', 0)} learner(s), {c.get('card', 0)} card(s), "
+                f"{c.get('review_log', 0)} review(s), {c.get('plan', 0)} plan(s)")
+
+
+def default_backup_path(db: Path, now: datetime) -> Path:
+    """`<name>-YYYYmmdd-HHMMSS.db` next to the database; a counter keeps earlier backups."""
+    stem, suffix = db.stem, db.suffix or ".db"
+    base = db.with_name(f"{stem}-{now:%Y%m%d-%H%M%S}{suffix}")
+    candidate, n = base, 1
+    while candidate.exists():
+        candidate = base.with_name(f"{base.stem}-{n}{suffix}")
+        n += 1
+    return candidate
+
+
+def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
+    if readonly:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+    else:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+    conn.isolation_level = None
+    return conn
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask  # what a plain open() would give; mkstemp's 0600 would be a surprise
+
+
+def _copy(src: sqlite3.Connection, dest: Path) -> None:
+    """Online-backup *src* into *dest* via a temporary file in dest's folder, then rename."""
+    folder = dest.parent
+    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{dest.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        os.chmod(tmp, _default_mode())
+        with closing(sqlite3.connect(str(tmp))) as out:
+            src.backup(out)  # pages=-1: the whole database in one step, a consistent snapshot
+            out.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            out.commit()
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, dest)
+        _fsync_dir(folder)
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            try:
+                leftover.unlink()
+            except FileNotFoundError:
+                pass
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _is_sqlite(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(16) == SQLITE_HEADER
+
+
+def _os_error(path: Path, what: str, exc: OSError) -> StudyplanError:
+    return StudyplanError(f"{path}: {what}: {exc.strerror or exc}")
+
+
+def backup_database(db: Path, dest: Path) -> None:
+    """Copy the SQLite database *db* to *dest* with the online backup API (atomic at *dest*).
+
+    Used for `studyplan backup` and the automatic copy before a migration.
+    """
+    if not db.is_file():
+        raise StudyplanError(f"{db}: no database there, nothing to back up")
+    if not _is_sqlite(db):
+        raise StudyplanError(f"{db}: not a SQLite database; nothing was backed up")
+    if dest.exists() and dest.is_dir():
+        raise StudyplanError(f"{dest}: is a directory; name a file for the backup")
+    if not dest.parent.is_dir():
+        raise StudyplanError(f"{dest}: folder {dest.parent} does not exist")
+    if dest.resolve() == db.resolve():
+        raise StudyplanError(f"{dest}: is the database itself; name another file for the backup")
+    try:
+        with closing(_connect(db)) as src:
+            _copy(src, dest)
+    except sqlite3.Error as exc:
+        raise StudyplanError(f"{dest}: backup failed: {exc}") from None
+    except OSError as exc:
+        raise _os_error(dest, "cannot write the backup", exc) from None
+
+
+def known_revisions() -> set[str]:
+    """Every schema revision this release can open (and upgrade)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from studyplan.db.engine import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+
+
+def inspect_backup(path: Path) -> Snapshot:
+    """Check that *path* is a sound studyplan database; StudyplanError says what is wrong.
+
+    Sound: a SQLite file, `PRAGMA integrity_check` ok, the studyplan tables present and
+    `alembic_version` at a revision this release knows. Nothing is written to *path*.
+    """
+    if not path.exists():
+        raise StudyplanError(f"{path}: no such file")
+    if path.is_dir():
+        raise StudyplanError(f"{path}: is a directory, not a backup file")
+    try:
+        if not _is_sqlite(path):
+            raise StudyplanError(f"{path}: not a SQLite database; nothing was restored")
+        with closing(_connect(path, readonly=True)) as conn:
+            verdict = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+            if verdict != ["ok"]:
+                problems = [line for row in verdict for line in row.splitlines() if line.strip()]
+                more = f" and {len(problems) - 1} more problem(s)" if len(problems) > 1 else ""
+                raise StudyplanError(f"{path}: damaged (integrity check: {problems[0].strip()}{more}); "
+                                     "nothing was restored")
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            missing = sorted(CORE_TABLES - tables)
+            if missing:
+                raise StudyplanError(f"{path}: not a studyplan database (no table {', '.join(missing)}); "
+                                     "nothing was restored")
+            revisions = [row[0] for row in conn.execute("SELECT version_num FROM alembic_version")]
+            counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in COUNTED_TABLES if t in tables}
+    except sqlite3.Error as exc:
+        raise StudyplanError(f"{path}: cannot read the backup: {exc}; nothing was restored") from None
+    except OSError as exc:
+        raise _os_error(path, "cannot read the backup", exc) from None
+    known = known_revisions()
+    if len(revisions) != 1 or revisions[0] not in known:
+        found = ", ".join(revisions) or "none"
+        raise StudyplanError(f"{path}: schema revision {found} is not one this release knows "
+                             f"({', '.join(sorted(known))}); nothing was restored")
+    return Snapshot(path, revisions[0], counts)
+
+
+@dataclass(frozen=True)
+class Restored:
+    snapshot: Snapshot
+    previous: Path | None  # where the replaced database was saved, if there was one
+
+
+def restore_database(backup: Path, db: Path, now: datetime) -> Restored:
+    """Replace the database *db* with *backup*, after checking it; the old one is kept beside it.
+
+    Order: check the backup; copy it (backup API) into a temp file next to *db* and check
+    the copy; save the current database as `<db>-before-restore-<time>.db`; checkpoint it
+    so its -wal holds nothing; rename the copy over *db*; remove any -wal/-shm left.
+    """
+    snapshot = inspect_backup(backup)
+    if db.exists() and db.resolve() == backup.resolve():
+        raise StudyplanError(f"{backup}: is the database itself; nothing to restore")
+    if db.exists() and db.is_dir():
+        raise StudyplanError(f"{db}: is a directory, not a database file")
+    if not db.parent.is_dir():
+        raise StudyplanError(f"{db}: folder {db.parent} does not exist")
+    previous = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=db.parent, prefix=f".{db.name}.restore.", suffix=".tmp")
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            os.chmod(tmp, db.stat().st_mode & 0o777 if db.exists() else _default_mode())
+            with closing(_connect(backup, readonly=True)) as src, closing(sqlite3.connect(str(tmp))) as out:
+                src.backup(out)
+                out.execute("PRAGMA journal_mode = WAL")  # what studyplan sets on every open anyway
+                if out.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                    raise StudyplanError(f"{backup}: the copy failed its integrity check; nothing was restored")
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            if db.exists() and db.stat().st_size:
+                if not _is_sqlite(db):
+                    raise StudyplanError(f"{db}: the current file is not a SQLite database; move it away first")
+                previous = default_backup_path(db.with_name(f"{db.stem}-before-restore{db.suffix or '.db'}"), now)
+                with closing(_connect(db)) as current:
+                    _copy(current, previous)
+                    current.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            os.replace(tmp, db)
+            for stale in (Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")):
+                try:
+                    stale.unlink()
+                except FileNotFoundError:
+                    pass
+            _fsync_dir(db.parent)
+        finally:
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
+                try:
+                    leftover.unlink()
+                except FileNotFoundError:
+                    pass
+    except sqlite3.Error as exc:
+        raise StudyplanError(f"{db}: restore failed, the database is unchanged: {exc}") from None
+    except OSError as exc:
+        raise _os_error(db, "restore failed, the database is unchanged", exc) from None
+    return Restored(snapshot, previous)
+
+
+def pre_migration_backup(db: Path, revision: str) -> Path:
+    """Copy *db* to `<db>.pre-<revision>.bak` before its schema is upgraded; returns the path."""
+    dest = Path(f"{db}.pre-{revision}.bak")
+    backup_database(db, dest)
+    return dest
