@@ -156,6 +156,36 @@ def unavailable_reason() -> str | None:
     return shared_server().error
 
 
+# ---------------------------------------------------------------- pytest fixtures
+# Import them into a test module or conftest (`from pgserver import db_url, pg_url`): the
+# cluster itself is the process's one `shared_server()`, however many modules import them.
+
+try:
+    import pytest
+except ImportError:  # benchmarks import this module without pytest
+    pytest = None
+
+if pytest is not None:
+
+    @pytest.fixture
+    def pg_url():
+        """A fresh database on the throw-away cluster; skipped, with the reason, where there is none."""
+        server = shared_server()
+        if server.error:
+            pytest.skip(server.error)
+        url = server.create_database()
+        yield url
+        server.drop_database(url)
+
+    @pytest.fixture(params=["sqlite", "postgresql"])
+    def db_url(request, tmp_path):
+        """The database of a test, once as a SQLite file and once on PostgreSQL."""
+        if request.param == "sqlite":
+            yield str(tmp_path / "study.db")
+        else:
+            yield request.getfixturevalue("pg_url")
+
+
 if __name__ == "__main__":
     server = PgServer().start()
     if server.error:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from studyplan.db.models import CardRow, CardState, DomainRow, ReviewLog
+from studyplan.db.models import CardRow, CardState, DomainRow, Learner, ReviewLog
 from studyplan.sm2 import Sm2State, review
 
 LEECH_LAPSES = 8  # Anki's default leech threshold
@@ -111,6 +111,7 @@ def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, n
     another session already graded today (its due moved past today, or a new card that
     now has a state) is skipped, so nothing is graded twice.
     """
+    _serialise_learner(session, learner_id)
     row = session.execute(
         select(CardState.easiness, CardState.interval, CardState.repetitions, CardState.due,
                CardState.lapses, CardState.introduced_on, CardState.leech)
@@ -144,6 +145,18 @@ def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, n
         seconds=seconds,
     )).inserted_primary_key[0]
     return GradeResult(log_id, after, leech=became_leech)
+
+
+def _serialise_learner(session: Session, learner_id: int) -> None:
+    """One learner's grades one at a time; other learners' never wait on them.
+
+    SQLite's BEGIN IMMEDIATE already serialises every write. On a server database (READ
+    COMMITTED), two sessions of one learner would otherwise both read a card as due and
+    grade it twice, or both insert a new card's state and one would fail: locking the
+    learner's row first makes the second read see the first grade.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        session.execute(select(Learner.id).where(Learner.id == learner_id).with_for_update())
 
 
 def _state(row) -> Sm2State:
