@@ -1,0 +1,156 @@
+"""The team lead's cohort view: queries on both backends, the readiness formula, the renderers."""
+
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from pgserver import db_url, pg_url  # noqa: F401  (fixtures: SQLite and PostgreSQL)
+from studyplan.cohort import LearnerProgress, cohort_progress, render, weighted_readiness
+from studyplan.db.engine import database_url, open_database
+
+TODAY = date(2026, 12, 10)
+
+
+def execute(url, *statements):
+    engine = create_engine(database_url(url))
+    with engine.begin() as conn:
+        for sql, params in statements:
+            conn.execute(text(sql), params)
+    engine.dispose()
+
+
+def state(learner, card, interval, suspended=False, introduced="2026-12-01"):
+    return ("INSERT INTO card_state (learner_id, card_id, easiness, interval, repetitions, due, lapses, suspended, leech,"
+            " introduced_on) SELECT id, :card, 2.5, :interval, 3, '2027-01-30', 0, :suspended, :leech, :intro"
+            " FROM learner WHERE name = :learner",
+            dict(learner=learner, card=card, interval=interval, suspended=suspended, leech=False, intro=introduced))
+
+
+def log(learner, card, day, practice=False):
+    return ("INSERT INTO review_log (learner_id, card_id, reviewed_at, review_day, grade, practice, easiness, interval,"
+            " repetitions, due, seconds) SELECT id, :card, :at, :day, 4, :practice, 2.5, 1, 1, :day, 2.0"
+            " FROM learner WHERE name = :learner",
+            dict(learner=learner, card=card, at=f"{day} 10:00:00", day=day, practice=practice))
+
+
+@pytest.fixture
+def cohort_db(run, db_url):
+    """ada and bob with plans (bob's exam is past), cat without one; states and reviews set by hand."""
+    for name, exam_date in (("ada", "2027-01-05"), ("bob", "2026-12-08")):
+        result = run("--learner", name, "plan", "create", "--exam", "tiny", "--background", "experienced",
+                     "--exam-date", exam_date, "--force", db=db_url, today="2026-11-10")
+        assert result.exit_code == 0, result.output
+    run("--learner", "cat", "decks", "sync", db=db_url)
+    execute(db_url, ("INSERT INTO learner (name, created_at) VALUES ('cat', '2026-12-01 00:00:00')", {}))
+    execute(
+        db_url,
+        # ada: alpha 3 of 6 mature (+1 mature but suspended), beta 1 of 4 mature, 1 learning
+        *[state("ada", f"tiny-alpha-00{i}", 30) for i in (1, 2, 3)],
+        state("ada", "tiny-alpha-004", 40, suspended=True),
+        state("ada", "tiny-beta-001", 21), state("ada", "tiny-beta-002", 6),
+        # bob: everything learning
+        *[state("bob", f"tiny-beta-00{i}", 1) for i in (1, 2)],
+        log("ada", "tiny-alpha-001", "2026-12-01"), log("ada", "tiny-alpha-002", "2026-12-09"),
+        log("ada", "tiny-alpha-002", "2026-12-09", practice=True),   # re-asks do not count
+        log("ada", "tiny-alpha-003", "2026-12-11"),                   # after "today": not yet
+        log("cat", "tiny-alpha-001", "2026-11-01"),
+    )
+    return db_url
+
+
+def progress(url, exam=None, today=TODAY):
+    engine, Session = open_database(url)
+    with Session() as session:
+        rows = cohort_progress(session, today, exam)
+    engine.dispose()
+    return {r.learner: r for r in rows}
+
+
+def test_progress_of_every_learner(cohort_db, run):
+    rows = progress(cohort_db)
+    assert list(rows) == ["ada", "bob", "cat"]
+    ada, bob, cat = rows["ada"], rows["bob"], rows["cat"]
+    assert (ada.exam, ada.exam_date, ada.days_to_exam) == ("tiny", date(2027, 1, 5), 26)
+    assert ada.new_done == 5  # introduced, suspended one excluded
+    assert (ada.reviews, ada.reviews_7d, ada.last_review) == (2, 1, date(2026, 12, 9))
+    # alpha (0.6): 3/6 mature; beta (0.4): 1/4 mature
+    assert ada.readiness == pytest.approx(0.6 * 3 / 6 + 0.4 * 1 / 4)
+    assert bob.days_to_exam == -2 and bob.readiness == 0 and bob.new_done == 2
+    assert (cat.exam, cat.new_planned, cat.readiness, cat.reviews, cat.status) == (None, None, None, 1, "no plan")
+    for name in ("ada", "bob"):
+        today = json.loads(run("--learner", name, "today", "--format", "json", db=cohort_db,
+                               today=TODAY.isoformat()).stdout)
+        assert rows[name].new_planned == today["new_cards_planned_to_date"]
+        assert rows[name].new_done == today["new_cards_done"]
+        assert rows[name].status == today["status"]
+
+
+def test_exam_filter_and_the_cli(cohort_db, run):
+    assert list(progress(cohort_db, exam="tiny")) == ["ada", "bob"]
+    assert progress(cohort_db, exam="other") == {}
+    out = run("cohort", "--format", "json", db=cohort_db, today=TODAY.isoformat())
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert data["date"] == TODAY.isoformat()
+    assert [r["learner"] for r in data["learners"]] == ["ada", "bob", "cat"]
+    assert data["learners"][0]["readiness"] == round(0.6 * 0.5 + 0.4 * 0.25, 4)
+    unknown = run("cohort", "--exam", "nope", db=cohort_db)
+    assert unknown.exit_code == 1 and unknown.stderr.strip() == "Error: no learner has a plan for 'nope'"
+    bad = run("cohort", "--format", "xml", db=cohort_db)
+    assert bad.exit_code == 2
+
+
+def test_cohort_does_not_add_a_learner(cohort_db, run):
+    run("cohort", db=cohort_db)
+    engine = create_engine(database_url(cohort_db))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM learner")).scalar() == 3
+    engine.dispose()
+
+
+def test_weighted_readiness():
+    assert weighted_readiness([(0.6, 3, 6), (0.4, 1, 4)]) == pytest.approx(0.4)
+    assert weighted_readiness([(0.5, 2, 2), (0.5, 0, 0)]) == 1.0  # an empty domain does not count
+    assert weighted_readiness([]) == 0.0
+    assert weighted_readiness([(0.0, 1, 1)]) == 0.0
+
+
+ROWS = [
+    LearnerProgress("ada", "tiny", "experienced", date(2027, 1, 5), 26, 5, 7, 12, 3, date(2026, 12, 9), 0.4),
+    LearnerProgress("bob", "tiny", "pivoting", date(2026, 12, 8), -2, 9, 7, 0, 0, None, 0.0),
+    LearnerProgress("cat", reviews=1),
+]
+
+
+def test_table_rendering():
+    out = render(ROWS, TODAY, "table")
+    lines = out.splitlines()
+    assert lines[0] == "Cohort on 2026-12-10: 3 learner(s), 2 with a plan, 1 behind it; mean readiness 20%"
+    header = lines[2]
+    for column in ("learner", "exam", "days left", "new cards", "vs plan", "reviews", "readiness"):
+        assert column in header
+    ada = next(line for line in lines if line.startswith("ada"))
+    assert "5/7" in ada and "-2" in ada and "40%" in ada and "2027-01-05" in ada
+    bob = next(line for line in lines if line.startswith("bob"))
+    assert "9/7" in bob and "+2" in bob
+    cat = next(line for line in lines if line.startswith("cat"))
+    assert cat.split()[1] == "-"
+    assert "mature (interval >= 21 days)" in lines[-1]
+    assert render([], TODAY) == "No learners on this database yet (as of 2026-12-10)."
+
+
+def test_json_and_csv_rendering():
+    data = json.loads(render(ROWS, TODAY, "json"))
+    assert data["learners"][0] == {
+        "learner": "ada", "exam": "tiny", "background": "experienced", "exam_date": "2027-01-05", "days_to_exam": 26,
+        "new_cards_done": 5, "new_cards_planned_to_date": 7, "ahead_by": -2, "status": "behind", "reviews": 12,
+        "reviews_7d": 3, "last_review": "2026-12-09", "readiness": 0.4}
+    assert data["learners"][2]["status"] == "no plan" and data["learners"][2]["readiness"] is None
+    parsed = list(csv.DictReader(io.StringIO(render(ROWS, TODAY, "csv"))))
+    assert [r["learner"] for r in parsed] == ["ada", "bob", "cat"]
+    assert parsed[1]["status"] == "ahead" and parsed[1]["days_to_exam"] == "-2"
+    assert parsed[2]["exam"] == "" and parsed[2]["reviews"] == "1"
