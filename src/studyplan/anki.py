@@ -63,7 +63,7 @@ def parse_anki_text(text: str, default_separator: str = "\t") -> list[Note]:
         elif key == "html":
             is_html = value.lower() == "true"
         elif key == "tags column":
-            if not value.isdigit() or int(value) < 1:
+            if not re.fullmatch(r"[0-9]+", value) or int(value) < 1:
                 raise AnkiFormatError(i + 1, f"tags column must be a number from 1, not {value!r}")
             tags_column = int(value) - 1
     else:

@@ -17,19 +17,26 @@ from studyplan import __version__
 from studyplan.errors import StudyplanError
 
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Days studyplan plans for. Outside them date arithmetic (due dates, plan horizons) would
+# overflow Python's calendar or plan for centuries; the fuzz tests found both.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 
 def parse_date(value: str, what: str) -> date:
-    """A YYYY-MM-DD date, or StudyplanError naming the bad value."""
+    """A YYYY-MM-DD date in 2000-2099, or StudyplanError naming the bad value."""
     if isinstance(value, date):
         return value
     text = (value or "").strip()
     try:
         if not DATE_PATTERN.match(text):
             raise ValueError
-        return date.fromisoformat(text)
+        parsed = date.fromisoformat(text)
     except ValueError:
         raise StudyplanError(f"{what}: {value!r} is not a date in the form YYYY-MM-DD") from None
+    if not FIRST_DAY <= parsed <= LAST_DAY:
+        raise StudyplanError(f"{what}: {value!r} is outside the years studyplan plans for "
+                             f"({FIRST_DAY.year}-{LAST_DAY.year})")
+    return parsed
 
 
 def _date_option(ctx, param, value):
@@ -50,7 +57,9 @@ class StudyplanGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except StudyplanError as exc:
-            raise click.ClickException(str(exc)) from None
+            from studyplan.decks import one_line
+
+            raise click.ClickException(one_line(str(exc))) from None
         except BrokenPipeError:
             sys.stderr.close()
             raise click.exceptions.Exit(1)
@@ -59,8 +68,9 @@ class StudyplanGroup(click.Group):
             raise click.exceptions.Exit(130)
         except Exception as exc:  # the last guard: never a traceback for a user
             from studyplan.db.engine import describe_error
+            from studyplan.decks import one_line
 
-            raise click.ClickException(describe_error(exc)) from None
+            raise click.ClickException(one_line(describe_error(exc))) from None
         finally:
             workspace = ctx.obj
             if workspace is not None and hasattr(workspace, "close"):

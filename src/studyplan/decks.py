@@ -30,7 +30,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        return f"{self.file}:{self.line}: {one_line(self.message)}"
+
+
+def one_line(text: str) -> str:
+    """*text* with line breaks and other control characters escaped, so a message stays one line."""
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 def shipped_decks_dir() -> Path:
@@ -103,7 +108,7 @@ def _date(data: dict, key: str, src: _Source, problems: list[Problem]) -> date |
 
 def _number(data: dict, key: str, src: _Source, problems: list[Problem], default=0):
     value = data.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or not math.isfinite(value):
         problems.append(src.problem(src.key_line(key), f"'{key}' must be a number >= 0"))
         return default
     return value
@@ -207,6 +212,9 @@ def _load_cards(path: Path, root: Path, exam: Exam, seen: dict[str, str], proble
     prefix = f"{exam.card_prefix}-{domain}-"
     for i, raw in enumerate(raw_cards):
         line = lines[i] if i < len(lines) else 1
+        if not isinstance(raw, dict):
+            problems.append(src.problem(line, "each [[cards]] entry must be a table"))
+            continue
         before = len(problems)
         card_id = _text(raw, "id", src, line, problems)
         id_line = src.key_line("id", line)
@@ -241,8 +249,15 @@ def _load_courses(path: Path, label: str, problems: list[Problem]) -> tuple[Cour
     src, data = parsed
     courses = []
     lines = src.table_lines("courses")
-    for i, raw in enumerate(data.get("courses", [])):
+    raw_courses = data.get("courses", [])
+    if not isinstance(raw_courses, list):
+        problems.append(src.problem(1, "'courses' must be a list of [[courses]] tables"))
+        raw_courses = []
+    for i, raw in enumerate(raw_courses):
         line = lines[i] if i < len(lines) else 1
+        if not isinstance(raw, dict):
+            problems.append(src.problem(line, "each [[courses]] entry must be a table"))
+            continue
         before = len(problems)
         course_id = _text(raw, "id", src, line, problems)
         phase = raw.get("phase")
@@ -252,17 +267,23 @@ def _load_courses(path: Path, label: str, problems: list[Problem]) -> tuple[Cour
         if not isinstance(backgrounds, list) or not backgrounds or any(b not in BACKGROUNDS for b in backgrounds):
             problems.append(src.problem(src.key_line("backgrounds", line), f"course '{course_id}' backgrounds must be a list of {', '.join(BACKGROUNDS)}"))
         modules = []
-        for m in raw.get("modules", []):
+        raw_modules = raw.get("modules", [])
+        if not isinstance(raw_modules, list):
+            problems.append(src.problem(line, f"course '{course_id}' modules must be [[courses.modules]] tables"))
+            raw_modules = []
+        for m in raw_modules:
             hours = m.get("hours") if isinstance(m, dict) else None
-            if not isinstance(m, dict) or not isinstance(m.get("title"), str) or not isinstance(hours, (int, float)) or hours <= 0:
+            if not isinstance(m, dict) or not isinstance(m.get("title"), str) or not isinstance(hours, (int, float)) or not 0 < hours < math.inf:
                 problems.append(src.problem(line, f"course '{course_id}' has a module without a title and hours > 0"))
                 continue
             modules.append(Module(m["title"], float(hours)))
         hours = raw.get("hours")
-        if not isinstance(hours, (int, float)) or hours <= 0:
+        if not isinstance(hours, (int, float)) or not 0 < hours < math.inf:
             problems.append(src.problem(src.key_line("hours", line), f"course '{course_id}' hours must be a number > 0"))
             hours = 0
         order = raw.get("order", i + 1)
+        if isinstance(order, bool) or not isinstance(order, int):
+            problems.append(src.problem(src.key_line("order", line), f"course '{course_id}' order must be a whole number"))
         if len(problems) == before:
             courses.append(Course(
                 id=course_id, title=_text(raw, "title", src, line, problems), provider=_text(raw, "provider", src, line, problems),

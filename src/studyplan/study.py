@@ -12,11 +12,14 @@ from studyplan.errors import StudyplanError
 
 
 def active_plan(ws):
-    """The learner's active plan, or None."""
+    """The learner's active plan, or None (a learner not on the database yet has none)."""
     from studyplan.db.plans import active_plan as load
 
+    learner = ws.existing_learner_id()
+    if learner is None:
+        return None
     with ws.transaction() as db:
-        return load(db, ws.learner_id)
+        return load(db, learner)
 
 
 def _domain_owner(ws, plan, domain: str) -> str:

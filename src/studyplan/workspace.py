@@ -84,6 +84,20 @@ class Workspace:
             with self._database[1].begin() as session:
                 yield session
 
+    def existing_learner_id(self) -> int | None:
+        """The learner's id if the learner is already on the database; never creates one.
+
+        Reads that fail for a new name (no plan yet) must leave the database unchanged.
+        """
+        if "learner_id" in self.__dict__:
+            return self.learner_id
+        from sqlalchemy import select
+
+        from studyplan.db.models import Learner
+
+        with self.transaction() as session:
+            return session.scalar(select(Learner.id).where(Learner.name == self.learner))
+
     @cached_property
     def learner_id(self) -> int:
         from studyplan.db.store import learner_id
