@@ -69,6 +69,18 @@ def _upsert_exam(session: Session, exam: Exam) -> dict[str, int]:
     return {slug: d.id for slug, d in existing.items()}
 
 
+_IN_CHUNK = 500  # ids per IN (...) query: well under SQLite's oldest variable limit (999)
+
+
+def _cards_by_id(session: Session, ids: list[str]) -> dict[str, CardRow]:
+    """The cards among *ids* that exist, as ORM rows, in one query per 500 ids."""
+    found: dict[str, CardRow] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start:start + _IN_CHUNK]
+        found.update((row.id, row) for row in session.scalars(select(CardRow).where(CardRow.id.in_(chunk))))
+    return found
+
+
 def sync_catalog(session: Session, catalog: Catalog, now: datetime) -> SyncResult:
     """Bring the database's exams, domains and cards in line with *catalog*.
 
@@ -76,35 +88,50 @@ def sync_catalog(session: Session, catalog: Catalog, now: datetime) -> SyncResul
     exam's files is retired (never deleted); a card that comes back is restored. Only the
     exams in *catalog* are touched, so a learner's own decks folder does not retire the
     shipped ones. The caller owns the transaction.
+
+    Fast when nothing changed: the cards already stored are compared by their content
+    hash from a light (id, hash, retired, position) query, and only the cards that change
+    are loaded as ORM rows, in batches. (Loading every card as an ORM row, and one
+    `session.get` per new card, each autoflushing the card added before it, made a no-op
+    sync of 50,000 cards hold ~100 MB and a first sync of 5,000 cards take seconds.)
     """
     added = updated = retired = restored = unchanged = 0
     for exam in catalog.exams.values():
         domain_ids = _upsert_exam(session, exam)
-        rows = {
+        stored = {
             r.id: r
-            for r in session.scalars(select(CardRow).where(CardRow.exam_id == exam.id, CardRow.source.startswith(DECK_SOURCE)))
+            for r in session.execute(
+                select(CardRow.id, CardRow.content_hash, CardRow.retired_at, CardRow.position)
+                .where(CardRow.exam_id == exam.id, CardRow.source.startswith(DECK_SOURCE)))
         }
+        changes = []  # (position, card, source, digest) of cards to add, edit or restore
+        moved: dict[str, int] = {}  # unchanged cards whose order changed: not an edit
         seen = set()
         for position, card in enumerate(exam.cards):
             seen.add(card.id)
             source = DECK_SOURCE + card.file
             digest = _card_hash(card.domain, card.front, card.back, card.style, card.tags, card.ref, source)
-            row = rows.get(card.id)
-            if row is None:
-                other = session.get(CardRow, card.id)
-                if other is not None:
-                    # An imported card of the same id: deck files win, history stays.
-                    row = other
-                else:
-                    row = CardRow(id=card.id, exam_id=exam.id)
-                    session.add(row)
-                    added += 1
-            elif row.content_hash == digest and row.retired_at is None:
+            prior = stored.get(card.id)
+            if prior is not None and prior.content_hash == digest and prior.retired_at is None:
                 unchanged += 1
-                if row.position != position:  # order only: not an edit
-                    row.position = position
+                if prior.position != position:
+                    moved[card.id] = position
                 continue
-            elif row.retired_at is not None:
+            changes.append((position, card, source, digest))
+        gone = [card_id for card_id, prior in stored.items() if card_id not in seen and prior.retired_at is None]
+        rows = _cards_by_id(session, [c.id for _, c, _, _ in changes] + list(moved) + gone)
+        for card_id, position in moved.items():
+            rows[card_id].position = position
+        for position, card, source, digest in changes:
+            row = rows.get(card.id)
+            prior = stored.get(card.id)
+            if row is None:
+                row = CardRow(id=card.id, exam_id=exam.id)
+                session.add(row)
+                added += 1
+            elif prior is None:
+                pass  # an imported card (or another exam's) of the same id: deck files win, history stays
+            elif prior.retired_at is not None:
                 restored += 1
             else:
                 updated += 1
@@ -114,10 +141,9 @@ def sync_catalog(session: Session, catalog: Catalog, now: datetime) -> SyncResul
             row.tags = ",".join(card.tags)
             row.source, row.position, row.content_hash = source, position, digest
             row.retired_at = None
-        for card_id, row in rows.items():
-            if card_id not in seen and row.retired_at is None:
-                row.retired_at = now
-                retired += 1
+        for card_id in gone:
+            rows[card_id].retired_at = now
+            retired += 1
     session.flush()
     return SyncResult(added, updated, retired, restored, unchanged)
 
