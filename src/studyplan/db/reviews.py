@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from studyplan.db.models import CardRow, CardState, DomainRow, Learner, ReviewLog
@@ -103,6 +103,19 @@ def introduced_on(session: Session, learner_id: int, day: date, exam: str) -> di
     return dict(rows.all())
 
 
+_STATE = CardState.__table__
+_LOG = ReviewLog.__table__
+# Grading runs once per card shown, so its statements are built once, here, and executed
+# with bound parameters: building them per call (`.values(**many)`) cost more Python than
+# the SQL itself. Core tables, not ORM entities: plain statements, no ORM bulk semantics.
+_READ_STATE = select(_STATE.c.easiness, _STATE.c.interval, _STATE.c.repetitions, _STATE.c.due, _STATE.c.lapses,
+                     _STATE.c.introduced_on, _STATE.c.leech) \
+    .where(_STATE.c.learner_id == bindparam("lid"), _STATE.c.card_id == bindparam("cid"))
+_INSERT_STATE = insert(_STATE)
+_UPDATE_STATE = update(_STATE).where(_STATE.c.learner_id == bindparam("lid"), _STATE.c.card_id == bindparam("cid"))
+_INSERT_LOG = insert(_LOG)
+
+
 def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, now: datetime, today: date,
                seconds: float = 0.0, practice: bool = False) -> GradeResult:
     """Record one grade: the new SM-2 state and its log row, in the caller's transaction.
@@ -112,11 +125,7 @@ def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, n
     now has a state) is skipped, so nothing is graded twice.
     """
     _serialise_learner(session, learner_id)
-    row = session.execute(
-        select(CardState.easiness, CardState.interval, CardState.repetitions, CardState.due,
-               CardState.lapses, CardState.introduced_on, CardState.leech)
-        .where(CardState.learner_id == learner_id, CardState.card_id == card.card_id)
-    ).first()
+    row = session.execute(_READ_STATE, {"lid": learner_id, "cid": card.card_id}).first()
     if not practice:
         if card.is_new and row is not None:
             return GradeResult(None, _state(row), skipped="already introduced in another session")
@@ -131,12 +140,11 @@ def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, n
     values = dict(easiness=after.easiness, interval=after.interval, repetitions=after.repetitions, due=after.due,
                   lapses=new_lapses, leech=leech or became_leech)
     if row is None:
-        session.execute(insert(CardState).values(
-            learner_id=learner_id, card_id=card.card_id, suspended=False, introduced_on=today, **values))
+        session.execute(_INSERT_STATE, dict(learner_id=learner_id, card_id=card.card_id, suspended=False,
+                                             introduced_on=today, **values))
     elif not practice:
-        session.execute(update(CardState).where(CardState.learner_id == learner_id, CardState.card_id == card.card_id)
-                        .values(**values))
-    log_id = session.execute(insert(ReviewLog).values(
+        session.execute(_UPDATE_STATE, dict(lid=learner_id, cid=card.card_id, **values))
+    log_id = session.execute(_INSERT_LOG, dict(
         learner_id=learner_id, card_id=card.card_id, reviewed_at=now, review_day=today, grade=grade, practice=practice,
         easiness=after.easiness, interval=after.interval, repetitions=after.repetitions, due=after.due,
         prev_easiness=row.easiness if row else None, prev_interval=row.interval if row else None,
