@@ -134,3 +134,25 @@ def test_unwritable_folder_is_refused(tmp_path):
     folder.mkdir(mode=0o500)
     with pytest.raises(StudyplanError, match="not writable"):
         open_database(str(folder / "x.db"))
+
+
+def test_head_revision_read_from_files_agrees_with_alembic():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from studyplan.db.engine import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert head_revision() == ScriptDirectory.from_config(config).get_current_head()
+
+
+def test_opening_an_up_to_date_database_does_not_import_alembic(db_path):
+    import subprocess
+    import sys
+
+    open_database(str(db_path))[0].dispose()
+    code = ("import sys; from studyplan.db.engine import open_database; "
+            f"open_database({str(db_path)!r}); print('alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

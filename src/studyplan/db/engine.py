@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -107,21 +109,41 @@ def _alembic_config(connection):
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The schema revision the database is at, None for an empty database."""
-    from alembic.migration import MigrationContext
+    """The schema revision the database is at, None for an empty database.
+
+    Read straight from Alembic's version table, so opening an up-to-date database does
+    not pay for importing Alembic.
+    """
+    from sqlalchemy import inspect, text
 
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+_REVISION_LINE = re.compile(r"""^(revision|down_revision)\s*=\s*(?:"([^"]*)"|'([^']*)'|None)""", re.M)
+
+
+@functools.cache
 def head_revision() -> str:
-    """The newest migration shipped with this release."""
-    from alembic.script import ScriptDirectory
-    from alembic.config import Config
+    """The newest migration shipped with this release (read from the migration files).
 
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(config).get_current_head()
+    A test checks that this agrees with Alembic's own ScriptDirectory.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("[0-9]*.py"):
+        for key, double, single in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
+            value = double or single
+            if key == "revision":
+                revisions.add(value)
+            elif value:
+                parents.add(value)
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise StudyplanError(f"the shipped migrations have {len(heads)} heads; reinstall studyplan")
+    return heads.pop()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
