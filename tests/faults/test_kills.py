@@ -9,7 +9,7 @@ tasks); and the next command works on the database.
 The random delays come from a fixed seed (SEED below), so a failure replays exactly; each
 test reports how many kills hit a process that was still running. The delays are spread
 over the whole life of each command (startup, migration, reading, writing), measured from
-an uninterrupted run of the same command.
+an uninterrupted run of the same command, half of them near its end, where it writes.
 """
 
 from __future__ import annotations
@@ -26,13 +26,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from cli.test_review import read_until
 from conftest import COURSES, TINY_EXAM, deck_file
+from studyplan.cli import cli
 
 SEED = 20261201
 TODAY = date(2026, 12, 1)
-KILLS = {"review": 20, "sync": 12, "plan": 12, "replan": 12}  # 56 in all
+KILLS = {"review": 40, "sync": 20, "plan": 20, "replan": 20}  # 100 in all
 KILLED: dict[str, int] = {}
 
 
@@ -63,6 +65,15 @@ def studyplan(db: Path, decks: Path, *args, today: date = TODAY, input: str | No
     return proc
 
 
+def in_process(db: Path, decks: Path, *args, today: date = TODAY, input: str | None = None):
+    """The next command after a kill, run in this process (fast): it must work."""
+    result = CliRunner(env={"STUDYPLAN_LEARNER": None}).invoke(
+        cli, ["--db", str(db), "--decks", str(decks), "--today", today.isoformat(), *args],
+        input=input, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result
+
+
 def rows(db: Path, sql: str, *args):
     conn = sqlite3.connect(db)
     try:
@@ -80,6 +91,11 @@ def fresh_copy(template: Path, folder: Path, n: int) -> Path:
 def assert_intact(db: Path) -> None:
     assert rows(db, "PRAGMA integrity_check") == [("ok",)]
     assert rows(db, "PRAGMA foreign_key_check") == []
+
+
+def random_delay(rng: random.Random, full: float) -> float:
+    """Anywhere in the command's life, or (every other kill) near its end, where it writes."""
+    return full * (rng.uniform(0.05, 1.0) if rng.random() < 0.5 else rng.uniform(0.7, 0.98))
 
 
 def kill_after(argv: list[str], env: dict, delay: float) -> bool:
@@ -170,9 +186,9 @@ def test_sigkill_at_random_points_of_review_loses_no_acknowledged_grade(world):
         states = {c: (e, i, r, d) for c, e, i, r, d in rows(
             db, "SELECT card_id, easiness, interval, repetitions, due FROM card_state")}
         assert states == last, n
-        studyplan(db, world["v1"], "review", "--exam", "tiny", input="q\n")  # the next session works
+        in_process(db, world["v1"], "review", "--exam", "tiny", input="q\n")  # the next session works
     report("review", killed)
-    assert killed >= KILLS["review"] - 2
+    assert killed >= KILLS["review"] * 0.8
 
 
 # ------------------------------------------------------------------ decks sync
@@ -181,25 +197,26 @@ def test_sigkill_at_random_points_of_review_loses_no_acknowledged_grade(world):
 def test_sigkill_at_random_points_of_decks_sync_applies_all_or_nothing(world):
     rng = random.Random(f"{SEED}-sync")
     argv = ["decks", "sync"]
-    reference = fresh_copy(world["synced"], world["root"], 900)
+    reference = fresh_copy(world["synced"], world["root"], 999)
     full = timed(argv, env_for(reference, world["v2"]))
     new_count = rows(reference, "SELECT count(*) FROM card WHERE retired_at IS NULL")[0][0]
     assert new_count == 400 + 295
-    killed = outcomes_new = 0
-    for n in range(KILLS["sync"]):
+    killed = outcomes_new = n = 0
+    while killed < KILLS["sync"] and n < 2 * KILLS["sync"]:  # a run that ended before its kill is retried
+        n += 1
         db = fresh_copy(world["synced"], world["root"], 100 + n)
-        killed += kill_after(argv, env_for(db, world["v2"]), rng.uniform(0.05, 1.0) * full)
+        killed += kill_after(argv, env_for(db, world["v2"]), random_delay(rng, full))
         assert_intact(db)
         active = rows(db, "SELECT count(*) FROM card WHERE retired_at IS NULL")[0][0]
         edited = rows(db, "SELECT count(*) FROM card WHERE front LIKE '%v2?'")[0][0]
         retired = rows(db, "SELECT count(*) FROM card WHERE retired_at IS NOT NULL")[0][0]
         assert (active, edited, retired) in {(50, 0, 0), (new_count, 10, 5)}, (n, active, edited, retired)
         outcomes_new += active == new_count
-        studyplan(db, world["v2"], "decks", "sync")
+        in_process(db, world["v2"], "decks", "sync")
         assert rows(db, "SELECT count(*) FROM card WHERE retired_at IS NULL")[0][0] == new_count
-    print(f"\nsync: {outcomes_new} of {KILLS['sync']} killed runs had committed, the rest had not")
+    print(f"\nsync: {outcomes_new} of {n} runs had committed when killed, the rest had not")
     report("sync", killed)
-    assert killed >= KILLS["sync"] - 2
+    assert killed >= KILLS["sync"] * 0.8
 
 
 # ------------------------------------------------------------------ plan create and replan
@@ -234,30 +251,31 @@ def kill_plan_command(world, kind: str, argv: list[str], today: date, base: int)
     template = world["planned"]
     previous = rows(template, "SELECT id FROM plan WHERE active")[0][0]
     before = (previous, plan_shape(template, previous))
-    reference = fresh_copy(template, world["root"], base + 99)
+    reference = fresh_copy(template, world["root"], base + 999)
     full = timed(argv, env_for(reference, world["v1"], today))
     new_id = rows(reference, "SELECT id FROM plan WHERE active")[0][0]
     after = (new_id, plan_shape(reference, new_id))
     assert after[1][0] > 1 and after[1] != before[1]
-    killed = committed = 0
-    for n in range(KILLS[kind]):
+    killed = committed = n = 0
+    while killed < KILLS[kind] and n < 2 * KILLS[kind]:  # a run that ended before its kill is retried
+        n += 1
         db = fresh_copy(template, world["root"], base + n)
-        killed += kill_after(argv, env_for(db, world["v1"], today), rng.uniform(0.05, 1.0) * full)
+        killed += kill_after(argv, env_for(db, world["v1"], today), random_delay(rng, full))
         assert_intact(db)
         committed += check_plans(db, before, after, n)
-        studyplan(db, world["v1"], "today", today=today)  # the database still serves the day
-    print(f"\n{kind}: {committed} of {KILLS[kind]} killed runs had committed the new plan")
+        in_process(db, world["v1"], "today", today=today)  # the database still serves the day
+    print(f"\n{kind}: {committed} of {n} runs had committed the new plan when killed")
     report(kind, killed)
-    assert killed >= KILLS[kind] - 2
+    assert killed >= KILLS[kind] * 0.8
 
 
 def test_sigkill_at_random_points_of_plan_create_leaves_old_or_complete_new_plan(world):
     kill_plan_command(world, "plan", ["plan", "create", "--yes", "--exam", "tiny", "--background", "pivoting",
-                                      "--exam-date", "2027-04-01"], TODAY, 200)
+                                      "--exam-date", "2027-04-01"], TODAY, 300)
 
 
 def test_sigkill_at_random_points_of_replan_leaves_old_or_complete_new_plan(world):
-    kill_plan_command(world, "replan", ["replan"], date(2026, 12, 12), 300)
+    kill_plan_command(world, "replan", ["replan"], date(2026, 12, 12), 600)
 
 
 def test_kill_count():
