@@ -5,6 +5,7 @@ we are root, since initdb refuses root), starts the server on a unix socket in t
 (no TCP port at all), hands out fresh databases as SQLAlchemy URLs, and stops the server
 and removes the folder afterwards. Where PostgreSQL is not installed or will not start,
 `unavailable_reason()` says why, so callers can skip with that reason.
+STUDYPLAN_TEST_NO_POSTGRES=1 turns it off (to run only the SQLite half).
 
     from pgserver import shared_server
     server = shared_server()          # one cluster per process, stopped at exit
@@ -63,6 +64,8 @@ class PgServer:
         return self
 
     def _start(self) -> None:
+        if os.environ.get("STUDYPLAN_TEST_NO_POSTGRES"):
+            raise RuntimeError("disabled by STUDYPLAN_TEST_NO_POSTGRES")
         bin_dir = find_bin_dir()
         if bin_dir is None:
             raise RuntimeError("no initdb found (install Debian's 'postgresql' package; 'make test' does when root)")
