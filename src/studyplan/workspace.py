@@ -16,6 +16,9 @@ from typing import Iterator
 from studyplan.errors import StudyplanError
 
 
+SYNC_ATTEMPTS = 3
+
+
 def default_db_path() -> Path:
     """`studyplan.db` in the per-user application folder (created on first use)."""
     import click
@@ -111,12 +114,26 @@ class Workspace:
         return current if current.date() == self.today else datetime.combine(self.today, current.time())
 
     def sync(self):
-        """Bring the database in line with the decks; returns the SyncResult."""
+        """Bring the database in line with the decks; returns the SyncResult.
+
+        On a shared server database several learners' commands may sync changed decks at
+        once: the first commits, the others hit its new rows' unique keys, roll back, and
+        sync again, finding the work done. (SQLite serialises writers, so it never retries.)
+        """
+        from sqlalchemy.exc import IntegrityError
+
+        from studyplan.db.engine import translate_errors
         from studyplan.db.store import sync_catalog
 
         catalog = self.catalog
-        with self.transaction() as session:
-            return sync_catalog(session, catalog, self.now())
+        with translate_errors(self.db_location):
+            for attempt in range(SYNC_ATTEMPTS):
+                try:
+                    with self._database[1].begin() as session:
+                        return sync_catalog(session, catalog, self.now())
+                except IntegrityError:
+                    if attempt == SYNC_ATTEMPTS - 1:
+                        raise
 
     def close(self) -> None:
         if "_database" in self.__dict__:

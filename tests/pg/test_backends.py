@@ -239,3 +239,16 @@ def test_grading_one_learners_cards_from_two_threads_never_doubles_or_fails(db_u
         assert query(db_url, "SELECT count(*), count(DISTINCT card_id) FROM review_log WHERE review_day = :d",
                      d=day) == [(10, 10)]
     engine.dispose()
+
+
+def test_learners_syncing_changed_decks_at_once_all_succeed(db_url, tiny_decks):
+    """The first sync of a release's decks, started by several learners at the same moment."""
+    engine, _ = open_database(db_url)  # the schema exists; the decks are not synced yet
+    engine.dispose()
+    procs = [subprocess.Popen([sys.executable, "-m", "studyplan", "decks", "sync"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=cli_env(db_url, tiny_decks, f"learner-{i}"))
+             for i in range(4)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4, [err.decode() for _, err in outs]
+    assert sum(b"10 added" in out for out, _ in outs) == 1  # one applied it; the others found it done
+    assert query(db_url, "SELECT count(*) FROM card") == [(10,)]
