@@ -11,7 +11,6 @@ import subprocess
 import sys
 from datetime import date, datetime, timedelta
 
-import pytest
 from sqlalchemy import create_engine, text
 
 from pgserver import db_url, pg_url  # noqa: F401  (fixtures)
