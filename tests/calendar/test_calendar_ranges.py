@@ -45,7 +45,7 @@ def test_real_plan_from_the_shipped_decks_renders_every_date():
     exam = catalog.exam("google-pmle")
     plan = build_plan(exam, catalog.courses_for("experienced"),
                       Profile(background="experienced", start=date(2026, 12, 1), exam_date=date(2027, 1, 15),
-                              minutes_per_day=60, study_weekdays=(0, 1, 2, 3, 4, 5),
+                              minutes_per_day=90, study_weekdays=(0, 1, 2, 3, 4, 5),
                               days_off=(date(2026, 12, 10),)))
     ctx = CalendarContext(exam_name=exam.name, exam_id=exam.id, learner="dana",
                           domains=tuple((d.id, d.name, d.weight) for d in exam.domains),
