@@ -337,7 +337,7 @@ def replan(ws):
 def review(ws, max_cards, domain, new_only, reviews_only, exam):
     """Today's review session: reveal, grade 0-5, u undo, s suspend, e where, q quit."""
     from studyplan import study
-    from studyplan.session import ReviewSession
+    from studyplan.session import ReviewSession, summary_text
     from studyplan.terminal import LineConsole, TerminalConsole, use_colour
 
     if new_only and reviews_only:
@@ -353,7 +353,7 @@ def review(ws, max_cards, domain, new_only, reviews_only, exam):
                             where=lambda card: study.card_location(ws, card))
     with console, _signals_interrupt():
         outcome = session.run(console)
-    click.echo(render_session_report(study.finish_report(ws, outcome)))
+    click.echo(summary_text(study.finish_report(ws, outcome)))
 
 
 class _signals_interrupt:
@@ -377,29 +377,6 @@ class _signals_interrupt:
             signal.signal(getattr(signal, name), handler)
 
 
-def render_session_report(report) -> str:
-    from tabulate import tabulate
-
-    outcome = report.outcome
-    scheduled = outcome.scheduled
-    rows = [[d, n, c, f"{c / n:.0%}" if n else "-", r] for d, n, c, r in report.by_domain]
-    rows.append(["total", len(scheduled), sum(g.grade >= 3 for g in scheduled),
-                 f"{sum(g.grade >= 3 for g in scheduled) / len(scheduled):.0%}" if scheduled else "-",
-                 len(outcome.graded) - len(scheduled)])
-    minutes, seconds = divmod(int(outcome.seconds), 60)
-    lines = ["", "Session " + ("stopped early" if outcome.quit_early else "complete")
-             + f": {len(scheduled)} card(s) in {minutes} min {seconds:02d} s",
-             tabulate(rows, headers=["domain", "cards", "correct", "rate", "re-asks"])]
-    if outcome.suspended:
-        lines.append("suspended: " + ", ".join(outcome.suspended))
-    if outcome.leeches:
-        lines.append("new leeches: " + ", ".join(outcome.leeches))
-    forecast = " ".join(f"{d:%a} {n}" for d, n in sorted(report.forecast.items())) or "none"
-    lines.append(f"due next 7 days: {forecast}")
-    lines.append(f"streak: {report.streak} day(s)")
-    return "\n".join(lines)
-
-
 @cli.command()
 @click.option("--exam", help="Exam to report on [default: the plan's exam].")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -409,48 +386,13 @@ def stats(ws, exam, fmt):
     import json
 
     from studyplan import study
+    from studyplan.stats import stats_json, stats_text
 
     report = study.stats_report(ws, exam)
     if fmt == "json":
         click.echo(json.dumps(stats_json(report), indent=2))
     else:
         click.echo(stats_text(report))
-
-
-def stats_json(report) -> dict:
-    return {
-        "exam": report["exam"], "date": report["date"].isoformat(),
-        "exam_date": report["exam_date"].isoformat() if report["exam_date"] else None,
-        "readiness": round(report["readiness"], 4),
-        "retention_30d": None if report["retention_30d"] is None else round(report["retention_30d"], 4),
-        "domains": [{"domain": d.domain, "weight": d.weight, "total": d.total, "new": d.new, "learning": d.learning,
-                     "mature": d.mature, "suspended": d.suspended, "leeches": d.leeches,
-                     "retention_30d": None if d.retention is None else round(d.retention, 4),
-                     "readiness": round(d.readiness, 4)} for d in report["domains"]],
-        "forecast": {day.isoformat(): n for day, n in sorted(report["forecast"].items())},
-        "leeches": [card_id for card_id, _ in report["leeches"]],
-    }
-
-
-def stats_text(report) -> str:
-    from tabulate import tabulate
-
-    from studyplan.stats import bar_chart, heatmap
-
-    pct = lambda x: "-" if x is None else f"{x:.0%}"
-    rows = [[d.domain, f"{d.weight:.0%}", d.total, d.new, d.learning, d.mature, d.suspended, d.leeches,
-             pct(d.retention), pct(d.readiness)] for d in report["domains"]]
-    head = f"{report['exam']} on {report['date']}: readiness {report['readiness']:.0%}, retention (30 days) {pct(report['retention_30d'])}"
-    if report["exam_date"]:
-        head += f", {(report['exam_date'] - report['date']).days} day(s) to the exam"
-    out = [head, "", tabulate(rows, headers=["domain", "weight", "cards", "new", "learning", "mature", "suspended",
-                                             "leeches", "retention", "ready"]), "",
-           "Due reviews, next 14 days:", *bar_chart(report["forecast"], report["date"], 14), "",
-           "Reviews, last 12 weeks:", *heatmap(report["history"], report["date"])]
-    if report["leeches"]:
-        out += ["", "Leeches (failed 8 times; rewrite or suspend them):"]
-        out += [f"  {card_id}: {front[:70]}" for card_id, front in report["leeches"]]
-    return "\n".join(out)
 
 
 def _time_option(ctx, param, value):

@@ -194,3 +194,27 @@ def planned_new_cards(plan, day: date) -> dict[str, int]:
                     counts[task.domain] = counts.get(task.domain, 0) + task.count
             return counts
     return {}
+
+
+def summary_text(report) -> str:
+    """The end-of-session summary: cards and correct by domain, time, forecast, streak."""
+    from tabulate import tabulate
+
+    outcome = report.outcome
+    scheduled = outcome.scheduled
+    rows = [[d, n, c, f"{c / n:.0%}" if n else "-", r] for d, n, c, r in report.by_domain]
+    rows.append(["total", len(scheduled), sum(g.grade >= 3 for g in scheduled),
+                 f"{sum(g.grade >= 3 for g in scheduled) / len(scheduled):.0%}" if scheduled else "-",
+                 len(outcome.graded) - len(scheduled)])
+    minutes, seconds = divmod(int(outcome.seconds), 60)
+    lines = ["", "Session " + ("stopped early" if outcome.quit_early else "complete")
+             + f": {len(scheduled)} card(s) in {minutes} min {seconds:02d} s",
+             tabulate(rows, headers=["domain", "cards", "correct", "rate", "re-asks"])]
+    if outcome.suspended:
+        lines.append("suspended: " + ", ".join(outcome.suspended))
+    if outcome.leeches:
+        lines.append("new leeches: " + ", ".join(outcome.leeches))
+    forecast = " ".join(f"{d:%a} {n}" for d, n in sorted(report.forecast.items())) or "none"
+    lines.append(f"due next 7 days: {forecast}")
+    lines.append(f"streak: {report.streak} day(s)")
+    return "\n".join(lines)

@@ -72,3 +72,39 @@ def heatmap(counts: dict[date, int], today: date, weeks: int = 12) -> list[str]:
         lines.append(f"{('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')[weekday]} {' '.join(cells)}")
     lines.append(f"    from {first_monday} to {today}; · none, ░▒▓█ more (max {top} a day)")
     return lines
+
+
+def stats_json(report: dict) -> dict:
+    """The stats report as the JSON contract of `stats --format json`."""
+    return {
+        "exam": report["exam"], "date": report["date"].isoformat(),
+        "exam_date": report["exam_date"].isoformat() if report["exam_date"] else None,
+        "readiness": round(report["readiness"], 4),
+        "retention_30d": None if report["retention_30d"] is None else round(report["retention_30d"], 4),
+        "domains": [{"domain": d.domain, "weight": d.weight, "total": d.total, "new": d.new, "learning": d.learning,
+                     "mature": d.mature, "suspended": d.suspended, "leeches": d.leeches,
+                     "retention_30d": None if d.retention is None else round(d.retention, 4),
+                     "readiness": round(d.readiness, 4)} for d in report["domains"]],
+        "forecast": {day.isoformat(): n for day, n in sorted(report["forecast"].items())},
+        "leeches": [card_id for card_id, _ in report["leeches"]],
+    }
+
+
+def stats_text(report: dict) -> str:
+    """The stats report for the terminal: table, forecast bars, heatmap, leeches."""
+    from tabulate import tabulate
+
+    pct = lambda x: "-" if x is None else f"{x:.0%}"
+    rows = [[d.domain, f"{d.weight:.0%}", d.total, d.new, d.learning, d.mature, d.suspended, d.leeches,
+             pct(d.retention), pct(d.readiness)] for d in report["domains"]]
+    head = f"{report['exam']} on {report['date']}: readiness {report['readiness']:.0%}, retention (30 days) {pct(report['retention_30d'])}"
+    if report["exam_date"]:
+        head += f", {(report['exam_date'] - report['date']).days} day(s) to the exam"
+    out = [head, "", tabulate(rows, headers=["domain", "weight", "cards", "new", "learning", "mature", "suspended",
+                                             "leeches", "retention", "ready"]), "",
+           "Due reviews, next 14 days:", *bar_chart(report["forecast"], report["date"], 14), "",
+           "Reviews, last 12 weeks:", *heatmap(report["history"], report["date"])]
+    if report["leeches"]:
+        out += ["", "Leeches (failed 8 times; rewrite or suspend them):"]
+        out += [f"  {card_id}: {front[:70]}" for card_id, front in report["leeches"]]
+    return "\n".join(out)
