@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -107,6 +109,15 @@ def run(db_path, tiny_decks, monkeypatch):
         return CliRunner().invoke(cli, base + list(args), input=input, catch_exceptions=False)
 
     return invoke
+
+
+def db_digest(path: Path) -> str:
+    """A SQLite database's content, row by row (independent of page layout and WAL state)."""
+    conn = sqlite3.connect(path)
+    try:
+        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+    finally:
+        conn.close()
 
 
 def run_subprocess(*args: str, env: dict | None = None, input: str | None = None, cwd: Path | None = None, timeout=120):

@@ -1,7 +1,6 @@
 """Backups: `studyplan backup` (online, during a session), `restore` (checked, atomic), and the
 automatic copy taken before a migration."""
 
-import hashlib
 import os
 import sqlite3
 import subprocess
@@ -11,6 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from cli.test_review import read_until, spawn
+from conftest import db_digest as digest
 from studyplan.db.engine import current_revision, make_engine, open_database, upgrade
 
 SESSION = ["5", "4", "3", "5"]
@@ -21,13 +21,6 @@ def rows(path, sql, *args):
         return conn.execute(sql, args).fetchall()
 
 
-def digest(path: Path) -> str:
-    """The database's content, row by row (independent of page layout and WAL state)."""
-    conn = sqlite3.connect(path)
-    try:
-        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
-    finally:
-        conn.close()
 
 
 def graded(run, grades=SESSION, today="2026-12-01"):

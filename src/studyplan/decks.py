@@ -59,6 +59,25 @@ class _Source:
         pattern = re.compile(r"^\s*\[\[\s*" + re.escape(name) + r"\s*\]\]")
         return [i + 1 for i, line in enumerate(self.lines) if pattern.match(line)]
 
+    def tables(self, data: dict, name: str, problems: list[Problem], missing: str | None = None) -> list[tuple[int, dict]]:
+        """(line, table) for each [[name]] entry; entries that are not tables become problems.
+
+        *missing* is the problem to report when there are no entries (None: none is fine).
+        """
+        raw = data.get(name, [])
+        if not isinstance(raw, list) or (missing and not raw):
+            problems.append(self.problem(1, missing or f"'{name}' must be a list of [[{name}]] tables"))
+            return []
+        lines = self.table_lines(name)
+        found = []
+        for i, entry in enumerate(raw):
+            line = lines[i] if i < len(lines) else 1
+            if isinstance(entry, dict):
+                found.append((line, entry))
+            else:
+                problems.append(self.problem(line, f"each [[{name}]] entry must be a table"))
+        return found
+
     def key_line(self, key: str, start: int = 1) -> int:
         pattern = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
         for i in range(max(start - 1, 0), len(self.lines)):
@@ -134,16 +153,9 @@ def _load_exam(folder: Path, root: Path, problems: list[Problem]) -> Exam | None
         problems.append(src.problem(src.key_line("card_prefix"), f"card_prefix {prefix!r} must be lowercase letters, digits and dashes"))
 
     domains: list[Domain] = []
-    raw_domains = data.get("domains", [])
-    lines = src.table_lines("domains")
-    if not isinstance(raw_domains, list) or not raw_domains:
-        problems.append(src.problem(1, "no [[domains]] declared"))
-        raw_domains = []
-    for i, raw in enumerate(raw_domains):
-        line = lines[i] if i < len(lines) else 1
-        if not isinstance(raw, dict):
-            problems.append(src.problem(line, "each [[domains]] entry must be a table"))
-            continue
+    domain_tables = src.tables(data, "domains", problems, missing="no [[domains]] declared")
+    lines = [line for line, _ in domain_tables]
+    for line, raw in domain_tables:
         dom_id = _text(raw, "id", src, line, problems)
         name = _text(raw, "name", src, line, problems)
         if dom_id and not ID_PATTERN.match(dom_id):
@@ -203,18 +215,9 @@ def _load_cards(path: Path, root: Path, exam: Exam, seen: dict[str, str], proble
         problems.append(src.problem(src.key_line("domain"), f"unknown domain {domain!r} (exam '{exam.id}' has: {', '.join(sorted(known))})"))
         return []
     declared.add(domain)
-    raw_cards = data.get("cards", [])
-    lines = src.table_lines("cards")
-    if not isinstance(raw_cards, list) or not raw_cards:
-        problems.append(src.problem(1, "no [[cards]] in this file"))
-        return []
     cards = []
     prefix = f"{exam.card_prefix}-{domain}-"
-    for i, raw in enumerate(raw_cards):
-        line = lines[i] if i < len(lines) else 1
-        if not isinstance(raw, dict):
-            problems.append(src.problem(line, "each [[cards]] entry must be a table"))
-            continue
+    for line, raw in src.tables(data, "cards", problems, missing="no [[cards]] in this file"):
         before = len(problems)
         card_id = _text(raw, "id", src, line, problems)
         id_line = src.key_line("id", line)
@@ -248,16 +251,7 @@ def _load_courses(path: Path, label: str, problems: list[Problem]) -> tuple[Cour
         return ()
     src, data = parsed
     courses = []
-    lines = src.table_lines("courses")
-    raw_courses = data.get("courses", [])
-    if not isinstance(raw_courses, list):
-        problems.append(src.problem(1, "'courses' must be a list of [[courses]] tables"))
-        raw_courses = []
-    for i, raw in enumerate(raw_courses):
-        line = lines[i] if i < len(lines) else 1
-        if not isinstance(raw, dict):
-            problems.append(src.problem(line, "each [[courses]] entry must be a table"))
-            continue
+    for i, (line, raw) in enumerate(src.tables(data, "courses", problems)):
         before = len(problems)
         course_id = _text(raw, "id", src, line, problems)
         phase = raw.get("phase")

@@ -1,14 +1,13 @@
 """A full disk, simulated with SQLite's max_page_count through the engine's test hook
 (STUDYPLAN_TEST_MAX_PAGE_COUNT): one clear line, exit 1, and nothing already saved is lost."""
 
-import hashlib
 import sqlite3
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from conftest import deck_file
+from conftest import db_digest as digest, deck_file
 from studyplan.db.engine import TEST_MAX_PAGE_COUNT_ENV, make_engine, upgrade
 
 
@@ -20,12 +19,6 @@ def rows(db, sql):
         conn.close()
 
 
-def digest(db: Path) -> str:
-    conn = sqlite3.connect(db)
-    try:
-        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
-    finally:
-        conn.close()
 
 
 def fill_up(db: Path, monkeypatch) -> None:

@@ -14,7 +14,6 @@ up to 2,600 cases; STUDYPLAN_FUZZ_SCALE=10 runs ten times as many (for a long lo
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import os
 import shutil
@@ -27,7 +26,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import COURSES, TINY_EXAM, deck_file
+from conftest import db_digest as digest, COURSES, TINY_EXAM, deck_file
 from studyplan.cli import cli
 
 SCALE = float(os.environ.get("STUDYPLAN_FUZZ_SCALE", "1"))
@@ -105,12 +104,6 @@ def world(tmp_path_factory):
     return World(tmp_path_factory.mktemp("fuzz"))
 
 
-def digest(db: Path) -> str:
-    conn = sqlite3.connect(db)
-    try:
-        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
-    finally:
-        conn.close()
 
 
 def assert_clean(result, what) -> None:
