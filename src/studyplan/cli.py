@@ -344,8 +344,12 @@ def review(ws, max_cards, domain, new_only, reviews_only, exam):
         raise click.UsageError("--new-only and --reviews-only exclude each other")
     queue = study.review_queue(ws, max_cards, domain, new_only, reviews_only, exam)
     if not queue:
-        click.echo("Nothing to review now." + ("" if study.active_plan(ws) or exam else
-                   " No plan yet: run 'studyplan plan create' or pass --exam to study new cards."))
+        current = study.active_plan(ws)
+        if exam or current is None:
+            hint = "" if exam else " No plan yet: run 'studyplan plan create', or pass --exam to study new cards."
+        else:
+            hint = f" To get ahead of the plan: studyplan review --exam {current.exam}"
+        click.echo("Nothing to review now." + hint)
         return
     colour = use_colour()
     console = TerminalConsole(colour) if sys.stdin.isatty() else LineConsole(colour)

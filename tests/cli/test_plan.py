@@ -154,3 +154,9 @@ def test_replan_drops_course_modules_done_on_days_studied(run):
     titles = [t["title"] for d in plan_json(run, today=after)["days"] if d["date"] >= after for t in d["tasks"]]
     assert not any("Serving" in t for t in titles)
     assert any(t.startswith("Production Machine Learning Systems: Monitoring") for t in titles)
+
+
+def test_review_with_nothing_planned_today_says_how_to_get_ahead(run):
+    run("plan", "create", "--exam", "tiny", "--background", "experienced")
+    result = run("review", input="")
+    assert result.stdout == "Nothing to review now. To get ahead of the plan: studyplan review --exam tiny\n"
