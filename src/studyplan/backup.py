@@ -85,11 +85,14 @@ def _copy(src: sqlite3.Connection, dest: Path) -> None:
         os.replace(tmp, dest)
         _fsync_dir(folder)
     finally:
-        for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            try:
-                leftover.unlink()
-            except FileNotFoundError:
-                pass
+        _remove_database_files(tmp)
+
+
+def _remove_database_files(path: Path, sidecars_only: bool = False) -> None:
+    """Delete SQLite's -journal/-wal/-shm files beside *path*, and *path* itself unless told not to."""
+    files = [Path(f"{path}{suffix}") for suffix in ("-journal", "-wal", "-shm")]
+    for name in files if sidecars_only else [path, *files]:
+        name.unlink(missing_ok=True)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -231,18 +234,10 @@ def restore_database(backup: Path, db: Path, now: datetime) -> Restored:
                     _copy(current, previous)
                     current.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             os.replace(tmp, db)
-            for stale in (Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")):
-                try:
-                    stale.unlink()
-                except FileNotFoundError:
-                    pass
+            _remove_database_files(db, sidecars_only=True)
             _fsync_dir(db.parent)
         finally:
-            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
-                try:
-                    leftover.unlink()
-                except FileNotFoundError:
-                    pass
+            _remove_database_files(tmp)
     except sqlite3.Error as exc:
         raise StudyplanError(f"{db}: restore failed, the database is unchanged: {exc}") from None
     except OSError as exc:
