@@ -83,6 +83,7 @@ class Exam:
 class Module:
     title: str
     hours: float
+    teaches: tuple[str, ...] = ()  # "exam-id/domain-id" of the exam domains it teaches
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,11 +15,15 @@ import click
 
 from studyplan import __version__
 from studyplan.errors import StudyplanError
+from studyplan.plan import DEFAULT_MINUTES_PER_DAY, MINUTES_RANGE
 
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Days studyplan plans for. Outside them date arithmetic (due dates, plan horizons) would
 # overflow Python's calendar or plan for centuries; the fuzz tests found both.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+# The first plan `daily` makes: the exams' courses, cards and realistic reviews need about
+# an hour and a quarter a day over eight weeks (a 60-minute plan of Google PMLE does not fit).
+DAILY_MINUTES = 75
 
 
 def parse_date(value: str, what: str) -> date:
@@ -229,10 +233,22 @@ def _date_list(ctx, param, value):
 def _weekdays(ctx, param, value):
     from studyplan.study import parse_weekdays
 
+    if not value:
+        return ()
     try:
-        return parse_weekdays(value)
+        return parse_weekdays(value, f"--{param.name.replace('_', '-')}")
     except StudyplanError as exc:
         raise click.BadParameter(str(exc).split(": ", 1)[1], ctx=ctx, param=param) from None
+
+
+def _plan_refusal(exc, command: str) -> StudyplanError:
+    """A refusal whose remedies are whole commands the learner can type."""
+    remedies = getattr(exc, "remedies", ())
+    if not remedies:
+        return StudyplanError(str(exc))
+    head = str(exc).split(" Changes that fit:")[0]
+    tries = "; ".join(f"{option} ({why})" for option, why in remedies)
+    return StudyplanError(f"{head} Each of these fits, added to the same '{command}' command: {tries}.")
 
 
 @cli.group()
@@ -246,18 +262,26 @@ def plan():
               help="experienced: working ML knowledge (4-8 weeks); pivoting: new to ML (3-6 months).")
 @click.option("--start", callback=_date_option, metavar="YYYY-MM-DD", help="First study day [default: today].")
 @click.option("--exam-date", callback=_date_option, metavar="YYYY-MM-DD",
-              help="The booked exam date [default: as soon as the work fits].")
-@click.option("--minutes-per-day", type=click.IntRange(10, 720), default=60, show_default=True)
+              help="The booked exam date [default: the first date in the range where the work fits].")
+@click.option("--minutes-per-day", type=click.IntRange(*MINUTES_RANGE), default=DEFAULT_MINUTES_PER_DAY,
+              show_default=True)
 @click.option("--days", default="mon,tue,wed,thu,fri,sat,sun", show_default=True, callback=_weekdays,
               help="Study weekdays, comma separated.")
 @click.option("--off", callback=_date_list, metavar="DATE,...", help="Days off, comma separated.")
+@click.option("--long-days", callback=_weekdays, metavar="DAY,...",
+              help="Weekdays with room for a whole timed practice exam on top of the usual minutes (e.g. sat).")
+@click.option("--new-cards", "new_cards", type=click.IntRange(min=0), metavar="N",
+              help="Plan at most N of the exam's cards, each domain's share following its exam weight.")
+@click.option("--skip-course", "skip_courses", multiple=True, metavar="ID", help="Leave out a course (repeatable).")
 @click.option("--force", is_flag=True, help="Accept an exam date outside the recommended range.")
 @click.option("--yes", is_flag=True, help="Replace an existing plan without asking.")
 @pass_workspace
-def plan_create(ws, exam, background, start, exam_date, minutes_per_day, days, off, force, yes):
+def plan_create(ws, exam, background, start, exam_date, minutes_per_day, days, off, long_days, new_cards,
+                skip_courses, force, yes):
     """Build the plan from the exam, your background and your dates."""
     from studyplan import study
-    from studyplan.planner import length_range
+    from studyplan.plan import PlanError
+    from studyplan.plan_views import plan_summary
 
     current = study.active_plan(ws)
     if current is not None and not yes:
@@ -266,16 +290,16 @@ def plan_create(ws, exam, background, start, exam_date, minutes_per_day, days, o
             raise StudyplanError("a plan already exists: pass --yes to replace it")
         if not click.confirm(question, default=False):
             raise StudyplanError("kept the existing plan")
-    new = study.create_plan(ws, exam, background, start, exam_date, minutes_per_day, days, off, force)
-    lo, hi = length_range(background)
-    length = (new.exam_date - new.start).days
-    if not lo <= length <= hi:
-        click.echo(f"warning: {length} days is outside the {lo}-{hi} day range for a {background} learner", err=True)
-    study_days = sum(1 for d in new.days if not d.is_rest and d.phase != "exam")
-    new_cards = sum(t.count for d in new.days for t in d.tasks if t.kind == "new_cards")
-    click.echo(f"Plan for {new.exam} ({background}): {new.start} to the exam on {new.exam_date} "
-               f"({length} days, {study_days} study days, {new_cards} new cards, up to {new.minutes_per_day} min a day).")
-    click.echo("Next: 'studyplan today', 'studyplan review', 'studyplan calendar -o plan.html'.")
+    options = study.PlanOptions(exam, background, start, exam_date, minutes_per_day, days or tuple(range(7)), off,
+                                long_days, new_cards, tuple(skip_courses), force)
+    try:
+        report = study.create_plan(ws, options)
+    except PlanError as exc:
+        raise _plan_refusal(exc, "studyplan plan create") from None
+    if report.warning:
+        click.echo(f"warning: {report.warning}", err=True)
+    click.echo(plan_summary(report))
+    click.echo("Next: 'studyplan today', 'studyplan review', 'studyplan done', 'studyplan calendar -o plan.html'.")
 
 
 @plan.command("show")
@@ -290,8 +314,8 @@ def plan_show(ws, start, end, fmt):
 
     current = study.active_plan(ws)
     if current is None:
-        raise StudyplanError("no plan yet: run 'studyplan plan create --exam ... --background ...' first")
-    click.echo(plan_text(current, fmt, start, end))
+        raise StudyplanError(study.NO_PLAN)
+    click.echo(plan_text(current, study.plan_labels(ws, current.exam), fmt, start, end))
 
 
 @cli.command()
@@ -309,20 +333,39 @@ def today(ws, fmt):
 
 
 @cli.command()
+@click.option("--course", help="A course id, to check off one whole module (with --module).")
+@click.option("--module", type=int, help="The module's number within the course, from 1.")
 @pass_workspace
-def replan(ws):
+def done(ws, course, module):
+    """Check off today's planned course blocks and practice exam (or one module)."""
+    from studyplan import study
+
+    report = study.mark_done(ws, course, module)
+    for name in report.checked:
+        click.echo(f"done: {name}")
+    for name in report.already:
+        click.echo(f"already checked off: {name}")
+
+
+@cli.command()
+@click.option("--minutes-per-day", type=click.IntRange(*MINUTES_RANGE), help="Change the minutes a day.")
+@click.option("--exam-date", callback=_date_option, metavar="YYYY-MM-DD", help="Move the exam (within the range).")
+@click.option("--skip-course", "skip_courses", multiple=True, metavar="ID", help="Leave out a course (repeatable).")
+@click.option("--new-cards", "new_cards", type=click.IntRange(min=0), metavar="N",
+              help="Plan at most N of the exam's cards in all (cards already studied included).")
+@click.option("--long-days", callback=_weekdays, metavar="DAY,...", help="Weekdays with room for a practice exam.")
+@pass_workspace
+def replan(ws, minutes_per_day, exam_date, skip_courses, new_cards, long_days):
     """After missed days (or when ahead): spread what is left over the days left."""
     from studyplan import study
-    from studyplan.planner import ReplanError
+    from studyplan.plan import PlanError
+    from studyplan.plan_views import plan_summary
 
     try:
-        new = study.replan(ws)
-    except ReplanError as exc:
-        raise StudyplanError(str(exc)) from None
-    left = [d for d in new.days if d.date >= ws.today]
-    new_cards = sum(t.count for d in left for t in d.tasks if t.kind == "new_cards")
-    click.echo(f"Replanned from {ws.today}: {new_cards} new card(s) over {sum(1 for d in left if not d.is_rest)} "
-               f"day(s) to the exam on {new.exam_date}; no day above {new.minutes_per_day} min.")
+        report = study.replan(ws, minutes_per_day, exam_date, tuple(skip_courses), new_cards, long_days or None)
+    except PlanError as exc:
+        raise _plan_refusal(exc, "studyplan replan") from None
+    click.echo(plan_summary(report))
 
 # ---------------------------------------------------------------- review
 
@@ -333,22 +376,24 @@ def replan(ws):
 @click.option("--new-only", is_flag=True, help="Only today's new cards.")
 @click.option("--reviews-only", is_flag=True, help="Only cards due for review.")
 @click.option("--exam", help="Exam for new cards when there is no plan (or to override it).")
+@click.option("--drill", is_flag=True, help="Drill cards that are not due, weakest and heaviest domains first "
+                                             "(practice: the schedule does not change).")
 @pass_workspace
-def review(ws, max_cards, domain, new_only, reviews_only, exam):
+def review(ws, max_cards, domain, new_only, reviews_only, exam, drill):
     """Today's review session: reveal, grade 0-5, u undo, s suspend, e where, q quit."""
     from studyplan import study
     from studyplan.session import ReviewSession, summary_text
     from studyplan.terminal import LineConsole, TerminalConsole, use_colour
 
-    if new_only and reviews_only:
-        raise click.UsageError("--new-only and --reviews-only exclude each other")
-    queue = study.review_queue(ws, max_cards, domain, new_only, reviews_only, exam)
+    if sum((new_only, reviews_only, drill)) > 1:
+        raise click.UsageError("--new-only, --reviews-only and --drill exclude each other")
+    queue = study.review_queue(ws, max_cards, domain, new_only, reviews_only, exam, drill)
     if not queue:
         current = study.active_plan(ws)
         if exam or current is None:
             hint = "" if exam else " No plan yet: run 'studyplan plan create', or pass --exam to study new cards."
         else:
-            hint = f" To get ahead of the plan: studyplan review --exam {current.exam}"
+            hint = f" To get ahead of the plan: studyplan review --exam {current.exam}; to drill: studyplan review --drill"
         click.echo("Nothing to review now." + hint)
         return
     colour = use_colour()
@@ -468,9 +513,9 @@ def daily(ws, exam, background, output):
     click.echo(f"Decks: {sum(len(e.cards) for e in ws.catalog.exams.values())} cards in {len(ws.catalog.exams)} decks"
                + (f" ({result.added} new, {result.updated} updated)" if result.changed else "") + f"; database {ws.db_location}")
     if study.active_plan(ws) is None:
-        plan = study.create_plan(ws, exam, background, None, None, 60, tuple(range(7)), (), False)
-        click.echo(f"Made a first plan: {plan.exam} ({background}), exam on {plan.exam_date}, 60 min a day. "
-                   f"Change it with 'studyplan plan create --yes ...'.")
+        first = study.create_plan(ws, study.PlanOptions(exam, background, minutes_per_day=DAILY_MINUTES))
+        click.echo(f"Made a first plan: {first.plan.exam} ({background}), exam on {first.plan.exam_date}, "
+                   f"{first.plan.minutes_per_day} min a day. Change it with 'studyplan plan create --yes ...'.")
     click.echo()
     click.echo(today_text(study.today_report(ws)))
     write_file(output, study.calendar_document(ws, "html", None, None, "a4"))

@@ -5,12 +5,11 @@ for a cohort of any size; the renderers below it are pure functions of its resul
 
 Definitions, the same for every learner:
 - new cards done: cards of the plan's exams (plus foundations for a pivoting learner)
-  introduced to the learner, suspended and retired cards excluded (as `studyplan today`);
-- new cards planned: new cards the learner's active plan schedules up to and including today;
+  introduced to the learner before today, suspended and retired cards excluded;
+- new cards planned: new cards the learner's active plan schedules before today;
 - reviews: graded reviews up to today, same-day re-asks (practice) excluded;
-- readiness: the share of the plan exam's active cards that are mature for the learner
-  (interval >= 21 days, not suspended), per domain, weighted by the exam guide's domain
-  weights.
+- readiness: :func:`studyplan.metrics.readiness`, the predicted recall on the learner's
+  exam day, weighted by the exam guide's domains (the same figure `today` and `stats` show).
 """
 
 from __future__ import annotations
@@ -26,7 +25,6 @@ from sqlalchemy.orm import Session
 
 from studyplan.db.models import CardRow, CardState, DomainRow, Learner, PlanDay, PlanRow, PlanTask, ReviewLog
 
-MATURE_DAYS = 21
 FOUNDATIONS = "foundations"
 
 
@@ -81,7 +79,7 @@ def cohort_progress(session: Session, today: date, exam: str | None = None) -> l
         select(PlanDay.plan_id, func.sum(PlanTask.count))
         .join(PlanTask, PlanTask.plan_day_id == PlanDay.id)
         .join(PlanRow, PlanRow.id == PlanDay.plan_id)
-        .where(PlanRow.active.is_(True), PlanTask.kind == "new_cards", PlanDay.day <= today)
+        .where(PlanRow.active.is_(True), PlanTask.kind == "new_cards", PlanDay.day < today)
         .group_by(PlanDay.plan_id)
     ).all())
 
@@ -90,26 +88,10 @@ def cohort_progress(session: Session, today: date, exam: str | None = None) -> l
         (lid, exam_id): n for lid, exam_id, n in session.execute(
             select(CardState.learner_id, CardRow.exam_id, func.count())
             .join(CardRow, CardRow.id == CardState.card_id)
-            .where(CardState.introduced_on.is_not(None), live)
+            .where(CardState.introduced_on < today, live)
             .group_by(CardState.learner_id, CardRow.exam_id)
         )
     }
-    mature: dict[tuple[int, int], int] = {
-        (lid, domain_id): n for lid, domain_id, n in session.execute(
-            select(CardState.learner_id, CardRow.domain_id, func.count())
-            .join(CardRow, CardRow.id == CardState.card_id)
-            .where(CardState.introduced_on.is_not(None), CardState.interval >= MATURE_DAYS, live)
-            .group_by(CardState.learner_id, CardRow.domain_id)
-        )
-    }
-    domains: dict[str, list[tuple[int, float, int]]] = {}
-    for domain_id, exam_id, weight, total in session.execute(
-        select(DomainRow.id, DomainRow.exam_id, DomainRow.weight, func.count(CardRow.id))
-        .outerjoin(CardRow, and_(CardRow.domain_id == DomainRow.id, CardRow.retired_at.is_(None)))
-        .group_by(DomainRow.id, DomainRow.exam_id, DomainRow.weight)
-    ):
-        domains.setdefault(exam_id, []).append((domain_id, weight, total))
-
     week_ago = today - timedelta(days=6)
     reviews = {
         lid: (n, int(recent or 0), last) for lid, n, recent, last in session.execute(
@@ -138,18 +120,24 @@ def cohort_progress(session: Session, today: date, exam: str | None = None) -> l
             new_done=sum(introduced.get((lid, e), 0) for e in exams),
             new_planned=int(planned.get(plan_id) or 0),
             reviews=n_reviews, reviews_7d=n_recent, last_review=last,
-            readiness=weighted_readiness([(w, mature.get((lid, d), 0), total) for d, w, total in domains.get(exam_id, [])]),
+            readiness=_readiness(session, lid, exam_id, max(today, exam_date), domains.get(exam_id, [])),
         ))
     return out
 
 
-def weighted_readiness(domains: list[tuple[float, int, int]]) -> float:
-    """Sum of weight * mature/total over (weight, mature, total) domains, over the summed weight."""
-    counted = [(w, m, t) for w, m, t in domains if t]
-    weight = sum(w for w, _, _ in counted)
-    if not counted or weight <= 0:
-        return 0.0
-    return sum(w * m / t for w, m, t in counted) / weight
+def _readiness(session: Session, learner_id: int, exam_id: str, on: date,
+               domains: list[tuple[int, float, int]]) -> float:
+    """The learner's predicted recall on *on*, weighted by the guide (metrics.readiness)."""
+    from studyplan.db.reviews import card_memories, review_outcomes
+    from studyplan.metrics import readiness, retention
+
+    memories, totals = card_memories(session, learner_id, exam_id)
+    weights = {}
+    slugs = dict(session.execute(select(DomainRow.id, DomainRow.slug).where(DomainRow.exam_id == exam_id)).all())
+    for domain_id, weight, _total in domains:
+        weights[slugs.get(domain_id, str(domain_id))] = float(weight)
+    return readiness(memories, {d: totals.get(d, 0) for d in weights}, weights, on,
+                     retention(*review_outcomes(session, learner_id)))[0]
 
 
 # ---------------------------------------------------------------- pure rendering
@@ -184,8 +172,8 @@ def render_table(rows: list[LearnerProgress], today: date) -> str:
         head += f"; mean readiness {mean:.0%}"
     table = tabulate([_row(r) for r in rows], headers=COLUMNS, disable_numparse=True,
                      colalign=("left", "left", "left", "right", "right", "right", "right", "right", "left", "right"))
-    note = ("new cards: introduced / planned up to today; readiness: share of the exam's cards that are mature "
-            f"(interval >= {MATURE_DAYS} days), weighted by domain weight")
+    note = ("new cards: introduced / planned before today; readiness: predicted recall on the exam day, "
+            "weighted by domain weight")
     return "\n".join([head, "", table, "", note])
 
 

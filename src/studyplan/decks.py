@@ -270,7 +270,12 @@ def _load_courses(path: Path, label: str, problems: list[Problem]) -> tuple[Cour
             if not isinstance(m, dict) or not isinstance(m.get("title"), str) or not isinstance(hours, (int, float)) or not 0 < hours < math.inf:
                 problems.append(src.problem(line, f"course '{course_id}' has a module without a title and hours > 0"))
                 continue
-            modules.append(Module(m["title"], float(hours)))
+            teaches = m.get("teaches", [])
+            if not isinstance(teaches, list) or any(not isinstance(t, str) or t.count("/") != 1 for t in teaches):
+                problems.append(src.problem(line, f"course '{course_id}' module '{m['title']}': teaches must be a "
+                                                  f"list of \"exam-id/domain-id\" strings"))
+                continue
+            modules.append(Module(m["title"], float(hours), tuple(teaches)))
         hours = raw.get("hours")
         if not isinstance(hours, (int, float)) or not 0 < hours < math.inf:
             problems.append(src.problem(src.key_line("hours", line), f"course '{course_id}' hours must be a number > 0"))
@@ -329,7 +334,16 @@ def load_catalog(root: Path, fallback_courses: Path | None = None) -> tuple[Cata
     courses_path = root / COURSES_FILE
     if not courses_path.is_file() and fallback_courses is not None:
         courses_path = fallback_courses
-    courses = _load_courses(courses_path, str(courses_path.relative_to(courses_path.parent.parent)), problems) if courses_path.is_file() else ()
+    label = str(courses_path.relative_to(courses_path.parent.parent))
+    courses = _load_courses(courses_path, label, problems) if courses_path.is_file() else ()
+    for course in courses:
+        for module in course.modules:
+            for link in module.teaches:
+                exam_id, domain_id = link.split("/")
+                exam = exams.get(exam_id)
+                if exam is not None and domain_id not in {d.id for d in exam.domains}:
+                    line = _line_of(courses_path, rf'^\s*teaches\s*=.*"{re.escape(link)}"')
+                    problems.append(Problem(label, line, f"module '{module.title}' teaches unknown domain '{link}'"))
     return Catalog(exams=exams, courses=courses), problems
 
 

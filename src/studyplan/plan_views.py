@@ -5,65 +5,138 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from tabulate import tabulate
 
+from studyplan.plan import Plan, Task, TaskKind
 
-def task_summary(task) -> str:
-    """One short phrase for a task: 'Regression: Week 1 (30 min)', '12 new monitoring (18 min)'."""
-    if task.kind == "new_cards":
-        return f"{task.count} new {task.domain} ({task.minutes} min)"
-    if task.kind == "reviews":
-        what = f"{task.count} reviews" + (f" {task.domain}" if task.domain else "")
-        return f"{what} ({task.minutes} min)"
-    if task.kind in ("rest", "exam"):
-        return task.title
-    return f"{task.title} ({task.minutes} min)"
+
+@dataclass(frozen=True)
+class PlanLabels:
+    """The names a plan's typed tasks are shown with (from the catalog)."""
+
+    exam_name: str = ""
+    domains: Mapping[str, str] = field(default_factory=dict)
+    courses: Mapping[str, str] = field(default_factory=dict)
+    modules: Mapping[tuple[str, int], str] = field(default_factory=dict)
+
+    def domain(self, domain_id: str) -> str:
+        return self.domains.get(domain_id, domain_id)
+
+    def module(self, course_id: str, number: int) -> str:
+        course = self.courses.get(course_id, course_id)
+        module = self.modules.get((course_id, number), f"module {number}")
+        return f"{course}: {module}"
+
+
+def task_title(task: Task, labels: PlanLabels) -> str:
+    """The words a learner reads for a task ('Production ML Systems: Summary (continued)')."""
+    kind = task.kind
+    if task.label and not task.course_id:
+        return task.label  # a task stored before tasks were typed
+    if kind == TaskKind.COURSE:
+        return labels.module(task.course_id, task.module) + (" (continued)" if task.continued else "")
+    if kind == TaskKind.NEW_CARDS:
+        return f"New cards: {labels.domain(task.domain)}"
+    if kind == TaskKind.REVIEWS:
+        return f"Reviews: about {plural(task.count, 'card')} due"
+    if kind == TaskKind.DRILL:
+        return f"Drill: {labels.domain(task.domain)}"
+    if kind == TaskKind.PRACTICE_EXAM:
+        return f"Timed practice exam ({task.minutes} min, in one sitting)"
+    if kind == TaskKind.REST:
+        return "Rest day (not a study day)"
+    if kind == TaskKind.DAY_OFF:
+        return "Day off"
+    if kind == TaskKind.FREE:
+        return "Nothing planned: free day"
+    return f"Exam: {labels.exam_name}" + (f" ({task.count} min)" if task.count else "")
+
+
+def plural(n: int, word: str) -> str:
+    """'1 card', '2 cards'."""
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def task_summary(task: Task, labels: PlanLabels) -> str:
+    """One short phrase for a task: 'Regression: Week 1 (30 min)', '12 new: Monitoring (18 min)'."""
+    if task.kind == TaskKind.NEW_CARDS:
+        return f"{task.count} new: {labels.domain(task.domain)} ({task.minutes} min)"
+    if task.kind == TaskKind.REVIEWS:
+        return f"about {plural(task.count, 'review')} ({task.minutes} min)"
+    if task.kind == TaskKind.DRILL:
+        return f"drill {task.count}: {labels.domain(task.domain)} ({task.minutes} min)"
+    if task.kind in (TaskKind.REST, TaskKind.DAY_OFF, TaskKind.FREE, TaskKind.EXAM):
+        return task_title(task, labels)
+    return f"{task_title(task, labels)} ({task.minutes} min)"
+
+
+def task_dict(task: Task, labels: PlanLabels) -> dict:
+    """A task as JSON: its typed fields and its title."""
+    return {**task.to_dict(), "title": task_title(task, labels)}
+
+
+def plan_dict(plan: Plan, labels: PlanLabels, days=None) -> dict:
+    """The plan as the JSON contract of `plan show --format json`."""
+    return {
+        "exam": plan.exam, "background": plan.background, "start": plan.start.isoformat(),
+        "exam_date": plan.exam_date.isoformat(), "minutes_per_day": plan.minutes_per_day,
+        "long_days": list(plan.long_days), "new_cards_limit": plan.new_cards_limit,
+        "skip_courses": list(plan.skip_courses), "notes": list(plan.notes),
+        "days": [{"date": d.date.isoformat(), "phase": d.phase, "minutes": d.minutes,
+                  "tasks": [task_dict(t, labels) for t in d.tasks]} for d in (plan.days if days is None else days)],
+    }
 
 
 def select_days(plan, start: date | None, end: date | None):
     return [d for d in plan.days if (start is None or d.date >= start) and (end is None or d.date <= end)]
 
 
-def plan_text(plan, fmt: str, start: date | None = None, end: date | None = None) -> str:
+def plan_text(plan: Plan, labels: PlanLabels, fmt: str, start: date | None = None, end: date | None = None) -> str:
     """The plan as table | md | csv | json, limited to [start, end]."""
     days = select_days(plan, start, end)
     if fmt == "json":
-        data = plan.to_dict()
-        data["days"] = [d.to_dict() for d in days]
-        return json.dumps(data, indent=2)
+        return json.dumps(plan_dict(plan, labels, days), indent=2)
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["date", "phase", "kind", "title", "domain", "count", "minutes"])
+        writer.writerow(["date", "phase", "kind", "title", "domain", "count", "minutes", "course_id", "module"])
         for d in days:
             for t in d.tasks:
-                writer.writerow([d.date.isoformat(), d.phase, t.kind, t.title, t.domain, t.count, t.minutes])
+                writer.writerow([d.date.isoformat(), d.phase, str(t.kind), task_title(t, labels), t.domain, t.count,
+                                 t.minutes, t.course_id, t.module or ""])
         return out.getvalue().rstrip("\n")
-    rows = [[d.date.isoformat(), f"{d.date:%a}", d.phase, d.minutes, "; ".join(task_summary(t) for t in d.tasks)]
-            for d in days]
+    rows = [[d.date.isoformat(), f"{d.date:%a}", d.phase, d.minutes,
+             "; ".join(task_summary(t, labels) for t in d.tasks)] for d in days]
     head = (f"{plan.exam} plan ({plan.background}): {plan.start} to exam on {plan.exam_date}, "
             f"{plan.minutes_per_day} min a day")
     table = tabulate(rows, headers=["date", "day", "phase", "min", "tasks"],
                      tablefmt="github" if fmt == "md" else "simple", maxcolwidths=[None, None, None, None, 90])
-    return f"{head}\n\n{table}"
+    notes = "".join(f"\nNote: {n}" for n in plan.notes)
+    return f"{head}{notes}\n\n{table}"
+
+
+def plan_summary(report) -> str:
+    """What `plan create` and `replan` print: the plan's span and figures, and its notes."""
+    plan = report.plan
+    lines = [f"{report.headline}: {plan.start if report.since is None else report.since} to the exam on "
+             f"{plan.exam_date} ({plural(report.study_days, 'study day')}, {plural(report.new_cards, 'new card')}, "
+             f"new cards done by {report.last_new_card}, up to {plan.minutes_per_day} min a day)."]
+    lines.extend(f"Note: {n}" for n in plan.notes)
+    return "\n".join(lines)
 
 
 def today_text(report) -> str:
     """Today's tasks for the terminal."""
-    lines = [f"{report.date:%A %Y-%m-%d} · {report.exam} · {report.phase} · "
-             f"{report.days_left} day(s) to the exam on {report.exam_date}"]
+    lines = [f"{report.date:%A %Y-%m-%d} · {report.exam} · {report.phase.replace('_', ' ')} · "
+             f"{plural(report.days_left, 'day')} to the exam on {report.exam_date}"]
     if report.planned:
         lines.append("Planned:")
-        lines.extend(f"  - {task_summary(t)}" for t in report.planned)
-    lines.append(f"Now: {report.due_now} card(s) due, {report.new_left} new card(s) left today, "
-                 f"about {report.minutes} min")
-    if report.ahead_by > 0:
-        lines.append(f"Ahead of the plan by {report.ahead_by} new card(s).")
-    elif report.ahead_by < 0:
-        lines.append(f"Behind the plan by {-report.ahead_by} new card(s): run 'studyplan replan' to spread them "
-                     "over the days left.")
-    else:
-        lines.append("On track with the plan.")
+        lines.extend(f"  - {task_summary(t, report.labels)}" for t in report.planned)
+    lines.append(f"Now: {plural(report.due_now, 'card')} due, {plural(report.new_left, 'new card')} and "
+                 f"{report.course_left} course minutes left today, about {report.minutes} min")
+    lines.append(report.status_line)
     return "\n".join(lines)

@@ -1,917 +1,801 @@
-"""The study plan: a pure, day-by-day schedule from the catalog and a learner's profile.
+"""The study plan: a pure, day-by-day schedule built for memory on exam day.
 
-No I/O, no clock, no database: the start date (and ``today`` for :func:`replan`) come in
-as arguments, and the result is a frozen :class:`Plan` that the store saves and the
-calendar renderers print.
+No I/O, no clock, no database: dates come in as arguments and the result is a frozen
+:class:`~studyplan.plan.Plan`. The rules, as a learner meets them:
 
-How a plan is built
--------------------
-
-* **Dates.** Every date from the start to the exam day is a :class:`Day`. A date whose
-  weekday is not a study weekday, or that is a day off, holds a single ``rest`` task of
-  0 minutes (phase: the surrounding period). The exam day is the last day: phase
-  ``exam``, one ``exam`` task. Its ``minutes`` are 0 because sitting the exam is not study
-  time; the title carries the exam's length.
-* **Final review.** The last :data:`FINAL_REVIEW_DAYS` days before the exam (exam - 7 to
-  exam - 1) are ``final_review``: the SM-2 reviews forecast for those days, drills for
-  every introduced card whose forecast next review falls after the exam (so no card goes
-  unreviewed in the last week), and :data:`MIN_PRACTICE_EXAMS` timed practice exams (on
-  the first final study day and the last but one, so the eve of the exam stays lighter).
-  No new cards. On a practice day, reviews and drills may take at most half of the day
-  (:data:`PRACTICE_RESERVE_SHARE`); the practice exam then gets ``min(exam duration, what
-  the day has left)``, so it is never shorter than min(duration, half the day). Drills (``reviews`` tasks with the domain set, highest-weight domains
-  first) level the final week's days: each day is filled up to the lowest common total
-  that holds them all.
-* **Phases before that**, in order: ``foundations`` (pivoting only: the foundations
-  courses and the foundations deck's new cards, the day's free minutes split between the
-  two in proportion to what is left of each so they end together), ``core`` (the core
-  courses' modules), ``domains`` (the exam's new cards). A day's phase is the phase of
-  the work it starts with; when a phase's work ends part-way through a day, the rest of
-  that day goes to the next phase's work. So the last course module of a phase may share
-  its day with the next phase's first work, and a module longer than a day's free
-  minutes continues on the following study days ("(continued)" in the title), into the
-  next phase's days if that is where it fits (with foundations cards, the split above
-  makes both end together). Choice: exam cards do *not* start during ``core``; they come
-  once the core courses that teach their material are done (at the earliest in the tail
-  of the last ``core`` day). Starting them earlier would spread their reviews over more
-  days, but the cap search below already flattens the daily load, and cards met after
-  the course are understood rather than memorised.
-* **New cards per domain** are introduced in proportion to the domains' weights among the
-  domains that still have cards (a fractional credit carries over from day to day), so
-  the highest-weight domains are never left to the end; one ``new_cards`` task per domain.
-* **Reviews** are forecast by simulating SM-2 with every review graded
-  :data:`FORECAST_GRADE` (4). Introducing a card counts as its first graded review
-  (SM-2 repetition 1), so a card introduced on day *t* is next due on *t* + 1, then
-  *t* + 7, *t* + 22, *t* + 60, ... A review due on a rest day is done on the next study
-  day, and (as :mod:`studyplan.sm2` reads the paper) its next interval counts from that
-  day. All cards introduced on the same day share one trajectory, so the forecast is one
-  short :func:`studyplan.sm2.review` chain per introduction day, plus counts.
-* **Limits.** A card is introduced on day *t* only if its forecast has at least two
-  reviews before the exam (with grade-4 intervals 1 and 6: at least 7 days before its
-  second review, which lands before the exam day), and only if every day its forecast
-  reviews land on can still hold them. Every day's total stays within
-  ``minutes_per_day``. Minutes are rounded up per task.
-* **Spreading.** The pre-final days are filled greedily up to a daily cap *L* (reviews
-  first, then the course block, then new cards), and *L* is the smallest cap, found by
-  bisection, at which all the work still fits before the final review. So a plan with
-  room to spare is evenly loaded instead of front-loaded; ``minutes_per_day`` is the hard
-  limit and the final review may use all of it.
-* **Length.** Without an exam date, the exam date is the first date that holds all the
-  work plus the final review, clamped to :func:`length_range`. With an exam date outside
-  that range the plan is refused unless ``force``. Starting on the exam's eve or later
-  leaves no room and is refused even with ``force``.
-* **When the work does not fit**, :class:`PlanError` (or :class:`ReplanError` from
-  :func:`replan`) says by how many minutes and days it is short and offers the choices:
-  more minutes a day, a later exam date, fewer new cards in the lowest-weight domains.
-  A day is never silently overloaded.
+* **Length.** Experienced learners get 4-8 weeks, pivoting learners 3-6 calendar months
+  (python-dateutil's month arithmetic: 3 months from 31 January is 30 April). Without an
+  exam date the exam is the first date in that range where all the work fits.
+* **Cards from week one, no cramming.** New cards are introduced at an even pace from
+  the first study day to a *finish day*, and the finish day is at least
+  :func:`new_card_lead` days before the exam (21 for a plan of 8 weeks or more): a card
+  introduced then still gets its reviews at +1, +7 and about +22 days. The finish day is
+  the earliest that fits the learner's minutes, so a learner with more minutes finishes
+  new cards earlier and has more room to drill. Pivoting learners start the foundations
+  deck on day one and the exam's deck once a quarter of the way to the finish day; the
+  foundations cards finish by 60% of it.
+* **Courses beside the cards.** The article's order (foundations courses for pivoters,
+  then Production ML Systems and Structuring ML Projects) is the order of the modules and
+  the first claim on each day's minutes after the reviews, not a wall between phases.
+  Modules are paced to end before the final week, in blocks of at least
+  :data:`MIN_BLOCK` minutes (unless the module's remainder is smaller). A module names
+  the exam domains it teaches (``teaches`` in ``courses.toml``); while it is being
+  studied its domains' new cards arrive at :data:`LINK_BOOST` times their share.
+* **Time per domain follows the exam guide's weights.** New cards are shared among the
+  domains by weight (a fractional credit carries over), and ``new_cards_limit`` keeps the
+  cards whose domains are furthest under their weight (``metrics.weight_quota``).
+* **Reviews** are forecast by :mod:`studyplan.forecast` from a realistic grade mix
+  (lapses and same-day re-asks included; calibrated on the learner's history), planned
+  at the expected value plus a safety margin; a review due on a rest day moves to the
+  next study day. No day is planned above the learner's minutes.
+* **The final week** (the 7 days before the exam) has no new cards: reviews, drills and
+  timed practice exams. Every exam card whose next review would fall after the exam gets
+  a drill (a practice review); the rest of each day's minutes go to more drills of the
+  heaviest domains, never the foundations deck. Drills are shared among the exam's
+  domains by weight.
+* **Practice exams** (:data:`PRACTICE_EXAMS`) are never split: one in the second week
+  before the exam, one in the final week (not on its eve), each on a day with room for
+  the whole exam: a *long day* the learner named (room for one practice exam on top of
+  the usual minutes) or a day whose free minutes hold it. When no such day exists the
+  plan says so in its notes.
+* **When the work does not fit**, :class:`~studyplan.plan.PlanError` says by how much and
+  lists the changes that were planned and fit: more minutes a day, a later exam date
+  within the range, skipping a course, fewer new cards in the lowest-weight domains. When
+  none fits, it says so.
 """
 
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
+from studyplan import metrics
 from studyplan.catalog import Course, Exam
-from studyplan.errors import StudyplanError
-from studyplan.sm2 import Sm2State, review
+from studyplan.forecast import (DRILL_MINUTES, PRIOR, Forecaster, GradeMix, review_minutes, unreviewed)
+from studyplan.plan import (LENGTH_NAMES, LENGTH_REASON, MINUTES_RANGE, PHASES, TASK_ORDER, Day, Plan, PlanError,
+                            Progress, ReplanError, Request, Task, TaskKind)
 
-PHASES = ("foundations", "core", "domains", "final_review", "exam")
-TASK_KINDS = ("course", "new_cards", "reviews", "practice_exam", "rest", "exam")
-
-# Minutes per new card: reading a card for the first time (often a multi-sentence scenario
-# and an explained answer), making sense of it and grading it, i.e. its first SM-2 review.
-# 60-120 s is typical for cards of this kind; 1.5 min is the middle of that.
-NEW_CARD_MINUTES = 1.5
-# Minutes per due review: recall, reveal, grade, plus the occasional same-day re-ask of a
-# card graded below 4. Spaced-repetition users report 10-20 s for short recall cards;
-# scenario cards take longer, so 30 s on average.
-REVIEW_MINUTES = 0.5
-# A drill in the final week is a review outside the SM-2 schedule: same cost.
-DRILL_MINUTES = REVIEW_MINUTES
-# The forecast assumes every review is graded 4 ("correct after some hesitation"): the
-# E-Factor then stays at 2.5 and the intervals are 1, 6, 15, 38, 95, ... days.
-FORECAST_GRADE = 4
 FINAL_REVIEW_DAYS = 7
-MIN_PRACTICE_EXAMS = 2
-# On a practice-exam day, forecast reviews may use at most this share of the day, so the
-# practice exam always gets at least min(exam duration, half the day).
-PRACTICE_RESERVE_SHARE = 0.5
-# The practice exam's length when the exam's duration is unknown (0 in exam.toml).
+MIN_BLOCK = 20
+MAX_LEAD = 21
+PRACTICE_EXAMS = 2
 DEFAULT_EXAM_MINUTES = 120
-
-LENGTH_RANGES = {"experienced": (28, 56), "pivoting": (91, 183)}
-LENGTH_NAMES = {"experienced": "4-8 weeks", "pivoting": "3-6 months"}
-LENGTH_REASON = (
-    "candidates with working ML knowledge report 4-8 weeks of focused study; pivoting from "
-    "non-ML backgrounds takes 3-6 months, including foundations"
-)
-
-REST_TITLE = "Rest day (not a study day)"
-DAY_OFF_TITLE = "Day off"
-FREE_TITLE = "Nothing due: free day"
+LINK_BOOST = 2.0
+EXAM_DECK_OPEN_SHARE = 0.25
+FOUNDATIONS_FINISH_SHARE = 0.6
+MAX_NEW_PER_DAY = 60
+FOUNDATIONS = "foundations"
 
 
-class PlanError(StudyplanError):
-    """A plan that cannot be made as asked; the message is one sentence saying why.
-
-    When the work does not fit, ``minutes_short`` and ``days_short`` say by how much
-    (both 0 for other refusals).
-    """
-
-    def __init__(self, message: str, minutes_short: int = 0, days_short: int = 0):
-        super().__init__(message)
-        self.minutes_short = minutes_short
-        self.days_short = days_short
+def length_range(background: str, start: date) -> tuple[int, int]:
+    """The plan's length in days from *start*: 4-8 weeks, or 3-6 calendar months."""
+    if background == "experienced":
+        return 28, 56
+    if background == "pivoting":
+        return ((start + relativedelta(months=3)) - start).days, ((start + relativedelta(months=6)) - start).days
+    raise PlanError(f"unknown background {background!r}: use experienced or pivoting")
 
 
-class ReplanError(PlanError):
-    """What is left cannot fit in the days left before the exam (see :func:`replan`)."""
+def new_card_lead(length: int) -> int:
+    """Days between the last new card and the exam: 21, less for plans under 8 weeks."""
+    return max(FINAL_REVIEW_DAYS + 3, min(MAX_LEAD, round(length * 3 / 8)))
 
 
-@dataclass(frozen=True)
-class Task:
-    kind: str
-    title: str
-    domain: str = ""
-    count: int = 0
-    minutes: int = 0
-
-    def to_dict(self) -> dict:
-        return {"kind": self.kind, "title": self.title, "domain": self.domain,
-                "count": self.count, "minutes": self.minutes}
-
-    @classmethod
-    def from_dict(cls, data: Mapping) -> "Task":
-        return cls(kind=str(data["kind"]), title=str(data["title"]), domain=str(data.get("domain", "")),
-                   count=int(data.get("count", 0)), minutes=int(data.get("minutes", 0)))
+# --------------------------------------------------------------------------- setup
 
 
-@dataclass(frozen=True)
-class Day:
-    date: date
-    phase: str
-    tasks: tuple[Task, ...]
-
-    @property
-    def minutes(self) -> int:
-        """The day's total: the sum of its tasks' minutes."""
-        return sum(t.minutes for t in self.tasks)
-
-    @property
-    def is_rest(self) -> bool:
-        """True for a date that is not a study day (its one task is a rest task)."""
-        return len(self.tasks) == 1 and self.tasks[0].kind == "rest" and self.tasks[0].title != FREE_TITLE
-
-    def to_dict(self) -> dict:
-        return {"date": self.date.isoformat(), "phase": self.phase, "minutes": self.minutes,
-                "tasks": [t.to_dict() for t in self.tasks]}
-
-    @classmethod
-    def from_dict(cls, data: Mapping) -> "Day":
-        return cls(date=date.fromisoformat(data["date"]), phase=str(data["phase"]),
-                   tasks=tuple(Task.from_dict(t) for t in data["tasks"]))
+@lru_cache(maxsize=16)
+def _forecaster(mix: GradeMix, horizon: int) -> Forecaster:
+    # One forecaster serves every trial plan of a build (lengths, finish days, remedies).
+    return Forecaster(mix, horizon)
 
 
-@dataclass(frozen=True)
-class Plan:
-    exam: str
-    background: str
-    start: date
-    exam_date: date
-    minutes_per_day: int
-    study_weekdays: tuple[int, ...]
-    days_off: tuple[date, ...]
-    days: tuple[Day, ...]
-
-    def to_dict(self) -> dict:
-        """The JSON contract scripts depend on (keys exactly these)."""
-        return {
-            "exam": self.exam,
-            "background": self.background,
-            "start": self.start.isoformat(),
-            "exam_date": self.exam_date.isoformat(),
-            "minutes_per_day": self.minutes_per_day,
-            "days": [d.to_dict() for d in self.days],
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping) -> "Plan":
-        """The inverse of :meth:`to_dict`.
-
-        The contract has no study weekdays or days off: they are read from optional
-        ``study_weekdays`` / ``days_off`` keys when present, and otherwise recovered from
-        the rest days' titles (a weekday with any study day on it is a study weekday).
-        """
-        days = tuple(Day.from_dict(d) for d in data["days"])
-        if "study_weekdays" in data:
-            weekdays = tuple(sorted(int(w) for w in data["study_weekdays"]))
-        else:
-            weekdays = tuple(sorted({d.date.weekday() for d in days
-                                     if not (d.tasks and d.tasks[0].kind == "rest" and d.tasks[0].title == REST_TITLE)}))
-        if "days_off" in data:
-            days_off = tuple(date.fromisoformat(x) for x in data["days_off"])
-        else:
-            days_off = tuple(d.date for d in days if d.tasks and d.tasks[0].kind == "rest"
-                             and d.tasks[0].title == DAY_OFF_TITLE)
-        return cls(exam=str(data["exam"]), background=str(data["background"]),
-                   start=date.fromisoformat(data["start"]), exam_date=date.fromisoformat(data["exam_date"]),
-                   minutes_per_day=int(data["minutes_per_day"]), study_weekdays=weekdays,
-                   days_off=days_off, days=days)
-
-
-@dataclass(frozen=True)
-class Profile:
-    background: str
-    start: date
-    exam_date: date | None = None
-    minutes_per_day: int = 60
-    study_weekdays: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
-    days_off: tuple[date, ...] = ()
-    force: bool = False
-
-
-@dataclass(frozen=True)
-class Progress:
-    """What is already done, for :func:`replan` (empty for a new plan).
-
-    ``introduced``: domain id -> new cards already introduced (exam and foundations decks;
-    their domain ids must differ). ``states``: the SM-2 states of the introduced cards.
-    ``done_modules``: (course id, module title) pairs already done.
-    """
-
-    introduced: Mapping[str, int] = field(default_factory=dict)
-    states: tuple[Sm2State, ...] = ()
-    done_modules: frozenset[tuple[str, str]] = frozenset()
-
-
-def length_range(background: str) -> tuple[int, int]:
-    """The plan's length in days for *background*: experienced 28-56, pivoting 91-183."""
-    try:
-        return LENGTH_RANGES[background]
-    except KeyError:
-        raise PlanError(f"unknown background {background!r}: use one of {', '.join(LENGTH_RANGES)}") from None
-
-
-def _ceil_minutes(count: int, per: float) -> int:
-    return math.ceil(round(count * per, 9))
-
-
-def _max_count(minutes: int, per: float) -> int:
-    """The most items of *per* minutes whose rounded-up total fits in *minutes*."""
-    if minutes <= 0:
-        return 0
-    return int(math.floor(round(minutes / per, 9)))
-
-
-# --------------------------------------------------------------------------- calendar
-
-
+@dataclass
 class _Calendar:
-    """Study days and grade-4 review trajectories from a fixed start, up to a horizon."""
+    start: date
+    length: int                  # index of the exam day
+    study: list[bool]
+    off: list[bool]
+    long: list[bool]
+    next_study: list[int]        # index of the first study day >= i (length when none)
 
-    def __init__(self, start: date, horizon: int, weekdays: Sequence[int], days_off: Sequence[date]):
-        self.start = start
-        self.horizon = horizon
-        wd = set(weekdays)
-        off = set(days_off)
-        self.dates = [start + timedelta(days=i) for i in range(horizon + 1)]
-        self.study = [d.weekday() in wd and d not in off for d in self.dates]
-        self.off = [d in off for d in self.dates]
-        nxt = [horizon + 1] * (horizon + 2)
-        for i in range(horizon, -1, -1):
-            nxt[i] = i if self.study[i] else nxt[i + 1]
-        self.next_study = nxt
-        self._intro: dict[int, tuple[int, ...]] = {}
-        self._cut: dict[int, list[tuple[int, ...]]] = {}
+    @classmethod
+    def build(cls, start: date, length: int, weekdays: Sequence[int], days_off: Sequence[date],
+              long_days: Sequence[int]) -> "_Calendar":
+        dates = [start + timedelta(days=i) for i in range(length + 1)]
+        off = [d in set(days_off) for d in dates]
+        study = [d.weekday() in set(weekdays) and not o for d, o in zip(dates, off)]
+        study[length] = False
+        long = [s and d.weekday() in set(long_days) for d, s in zip(dates, study)]
+        nxt = [length] * (length + 2)
+        for i in range(length - 1, -1, -1):
+            nxt[i] = i if study[i] else nxt[i + 1]
+        return cls(start, length, study, off, long, nxt)
 
-    def follow(self, state: Sm2State) -> tuple[int, ...]:
-        """Day indices of the grade-4 reviews after *state*, up to the horizon."""
-        out = []
-        while state.due is not None:
-            j = max(0, (state.due - self.start).days)
-            if j > self.horizon:
-                break
-            k = self.next_study[j]
-            if k > self.horizon:
-                break
-            out.append(k)
-            state = review(state, FORECAST_GRADE, self.dates[k])
-        return tuple(out)
-
-    def intro(self, t: int) -> tuple[int, ...]:
-        """Review days of a card introduced (first graded) on day *t*."""
-        traj = self._intro.get(t)
-        if traj is None:
-            traj = self.follow(review(Sm2State(), FORECAST_GRADE, self.dates[t]))
-            self._intro[t] = traj
-        return traj
-
-    def intro_before(self, exam: int) -> list[tuple[int, ...]]:
-        """For each day before *exam*, the review days (before *exam*) of its new cards."""
-        cut = self._cut.get(exam)
-        if cut is None:
-            cut = []
-            for t in range(exam):
-                traj = self.intro(t) if self.study[t] else ()
-                cut.append(traj[: bisect_left(traj, exam)])
-            self._cut[exam] = cut
-        return cut
-
-
-# --------------------------------------------------------------------------- work
+    def study_days(self, a: int, b: int) -> int:
+        return sum(self.study[max(0, a):max(0, b)])
 
 
 @dataclass
-class _Deck:
-    exam_name: str
-    ids: list[str]
-    names: list[str]
+class _Module:
+    course_id: str
+    number: int
+    phase: str
+    minutes: int
+    teaches: frozenset[str]
+
+
+@dataclass
+class _Stream:
+    """The new cards of one deck: per domain, how many are left to introduce."""
+
+    exam_id: str
+    domains: list[str]
     weights: list[float]
-    remaining: list[int]
+    left: list[int]
+    opens: int = 0
+    finish: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.left)
 
 
 @dataclass
-class _Phase:
-    name: str
-    modules: list[tuple[str, str, int]]  # (course title, module title, minutes)
-    deck: _Deck | None
+class _Setup:
+    exam: Exam
+    calendar: _Calendar
+    minutes: int
+    modules: list[_Module]
+    streams: list[_Stream]
+    forecaster: Forecaster
+    base_reviews: list[float]
+    base_reasks: list[float]
+    base_drills: float
+    exam_minutes: int
+    practice_needed: int
+    exam_weights: dict[str, float]
+    introduced: dict[str, int]
 
 
 @dataclass
-class _Work:
-    phases: list[_Phase]
-    base_reviews: list[int]        # forecast reviews per day index from progress states
-    base_drills_by_exam: dict[int, int]  # exam index -> states with no review in its final week
-    duration: int
-    names: dict[str, str]          # domain id -> name
-    weights: dict[str, float]
-    practice_done: int = 0         # practice exams already held in the final week (replan)
-
-
-@dataclass
-class _Result:
-    ok: bool
-    minutes_short: int
-    final_short: int  # the part of minutes_short that falls in the final review week
+class _Ledger:
     tasks: list[list[Task]]
-    labels: list[str | None]
+    phases: list[str | None]
+    reviews: list[float]
+    reasks: list[float]
+    short: int = 0
+    drills: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def used(self, i: int) -> int:
+        return sum(t.minutes for t in self.tasks[i])
 
 
-def _split(n: int, deck: _Deck, credit: list[float]) -> list[int]:
-    """Share *n* new cards among the deck's domains with cards left, by weight."""
-    k = len(deck.ids)
-    give = [0] * k
-    active = [i for i in range(k) if deck.remaining[i] > 0]
-    if not active or n <= 0:
-        return give
-    total_w = sum(deck.weights[i] for i in active)
-    target = [0.0] * k
-    for i in active:
-        share = deck.weights[i] / total_w if total_w > 0 else 1 / len(active)
-        target[i] = credit[i] + n * share
-        give[i] = min(deck.remaining[i], max(0, int(math.floor(target[i]))))
-    left = n - sum(give)
-    while left > 0:
-        room = [i for i in active if give[i] < deck.remaining[i]]
-        if not room:
+def _modules(courses: Sequence[Course], request: Request, progress: Progress) -> list[_Module]:
+    order = {"foundations": 0, "core": 1}
+    chosen = [c for c in courses if request.background in c.backgrounds and c.id not in request.skip_courses]
+    chosen.sort(key=lambda c: (order.get(c.phase, 2), c.order))
+    out = []
+    for course in chosen:
+        for number, module in enumerate(course.modules, 1):
+            total = math.ceil(round(module.hours * 60, 9))
+            left = total - int(progress.course_minutes.get((course.id, number), 0))
+            if left > 0:
+                out.append(_Module(course.id, number, course.phase, left, frozenset(module.teaches)))
+    return out
+
+
+def _stream(exam: Exam, progress: Progress, limit: int | None) -> _Stream:
+    counts = exam.card_counts()
+    weights = {d.id: max(0.0, float(d.weight)) for d in exam.domains}
+    quota = metrics.weight_quota(limit, counts, weights) if limit is not None else counts
+    ids = list(counts)
+    left = [max(0, quota.get(d, 0) - int(progress.introduced.get(d, 0))) for d in ids]
+    return _Stream(exam.id, ids, [weights.get(d, 0.0) for d in ids], left)
+
+
+def _setup(exam: Exam, courses: Sequence[Course], request: Request, foundations: Exam | None,
+           progress: Progress, mix: GradeMix, length: int) -> _Setup:
+    cal = _Calendar.build(request.start, length, request.study_weekdays, request.days_off, request.long_days)
+    forecaster = _forecaster(mix, length + 1)
+    streams = [_stream(exam, progress, request.new_cards_limit)]
+    if request.background == "pivoting" and foundations is not None:
+        clash = {d.id for d in foundations.domains} & {d.id for d in exam.domains}
+        if clash:
+            raise PlanError(f"domain id {sorted(clash)[0]!r} is in both the exam's and the foundations deck")
+        streams.insert(0, _stream(foundations, progress, None))
+    # Cards already studied: their forecast reviews, and the drills they need before the
+    # exam. Overdue cards are caught up over the first week's study days, not all at once.
+    reviews = [0.0] * (length + 1)
+    reasks = [0.0] * (length + 1)
+    drills = 0.0
+    exam_domains = {d.id for d in exam.domains}
+    first_days = [i for i in range(min(length, 14)) if cal.study[i]][:FINAL_REVIEW_DAYS] or [0]
+    overdue = 0
+    for state, domain in zip(progress.states, progress.state_domains or [None] * len(progress.states)):
+        offset = (state.due - request.start).days if state.due is not None else 0
+        if offset < 0:
+            offset = first_days[overdue % len(first_days)]
+            overdue += 1
+        traj = forecaster.existing(state, offset)
+        _add(cal, reviews, reasks, traj.reviews, traj.reasks, 0, 1.0)
+        if domain is None or domain in exam_domains:
+            drills += unreviewed(traj, length - FINAL_REVIEW_DAYS, length)
+    duration = int(exam.duration_minutes or DEFAULT_EXAM_MINUTES)
+    weights = {d.id: max(0.0, float(d.weight)) for d in exam.domains}
+    return _Setup(exam, cal, request.minutes_per_day, _modules(courses, request, progress), streams, forecaster,
+                  reviews, reasks, drills, duration, max(0, PRACTICE_EXAMS - progress.practice_exams), weights,
+                  {d: int(n) for d, n in progress.introduced.items()})
+
+
+def _add(cal: _Calendar, reviews: list[float], reasks: list[float], traj_reviews: Sequence[float],
+         traj_reasks: Sequence[float], day: int, count: float) -> None:
+    """Add *count* cards' expected reviews from *day* on, each moved to a study day."""
+    end = cal.length
+    for k in range(len(traj_reviews)):
+        v = traj_reviews[k]
+        if v == 0.0:
+            continue
+        j = day + k
+        if j >= end:
             break
-        w = sum(deck.weights[i] for i in room)
-        gave = 0
-        for i in room:
-            share = deck.weights[i] / w if w > 0 else 1 / len(room)
-            g = min(deck.remaining[i] - give[i], int(left * share))
-            give[i] += g
-            gave += g
-        left -= gave
-        if left > 0 and gave == 0:
-            room.sort(key=lambda i: (target[i] - give[i], deck.weights[i]), reverse=True)
-            for i in room:
-                if left == 0:
-                    break
-                give[i] += 1
-                left -= 1
-    return give
-
-
-def _add_reviews(day: list, count: int) -> int:
-    """Append the day's forecast reviews (if any) to *day*; return their minutes."""
-    minutes = _ceil_minutes(count, REVIEW_MINUTES)
-    if count:
-        day.append(Task("reviews", f"Reviews: {count} cards due (SM-2 forecast)", "", count, minutes))
-    return minutes
-
-
-def _simulate(cal: _Calendar, exam: int, cap: int, mpd: int, work: _Work, min_phase: int = 0) -> _Result:
-    """Fill days 0..exam-1 (exam = the exam day's index) under a pre-final daily cap."""
-    fs = max(0, exam - FINAL_REVIEW_DAYS)
-    traj = cal.intro_before(exam)
-    rev = work.base_reviews[:exam] + [0] * max(0, exam - len(work.base_reviews))
-    final_study = [i for i in range(fs, exam) if cal.study[i]]
-    needed = max(0, MIN_PRACTICE_EXAMS - work.practice_done)
-    if needed >= 2 and len(final_study) >= 3:
-        practice = {final_study[0], final_study[-2]}  # the exam's eve stays lighter
-    elif needed == 1 and len(final_study) >= 2:
-        practice = {final_study[-2]}
-    else:
-        practice = set(final_study[:needed])
-    reserve = min(work.duration, math.ceil(mpd * PRACTICE_RESERVE_SHARE))
-    rev_cap = [_max_count(cap, REVIEW_MINUTES)] * fs + [
-        _max_count(mpd - reserve if i in practice else mpd, REVIEW_MINUTES) for i in range(fs, exam)]
-
-    phases = [_Phase(p.name, [list(m) for m in p.modules], None if p.deck is None else _Deck(
-        p.deck.exam_name, p.deck.ids, p.deck.names, p.deck.weights, list(p.deck.remaining))) for p in work.phases]
-    credits = [[0.0] * (len(p.deck.ids) if p.deck else 0) for p in phases]
-    started: set[tuple[str, str]] = set()
-    tasks: list[list[Task]] = [[] for _ in range(exam)]
-    labels: list[str | None] = [None] * exam
-    intros: list[tuple[int, str, int]] = []  # (day, domain id, count)
-    overload = 0
-    p = 0
-
-    def course_left(ph) -> int:
-        return sum(m[2] for m in ph.modules)
-
-    def cards_left(ph) -> int:
-        return sum(ph.deck.remaining) if ph.deck else 0
-
-    for i in range(fs):
-        if not cal.study[i]:
+        j = cal.next_study[j]
+        if j >= end:
             continue
-        day = tasks[i]
-        r_min = _add_reviews(day, rev[i])
-        if r_min > mpd:
-            overload += r_min - mpd
-        free = cap - r_min
-        while p < len(phases) and course_left(phases[p]) == 0 and cards_left(phases[p]) == 0:
-            p += 1
-        labels[i] = phases[p].name if p < len(phases) else "domains"
-        progress = True
-        while free > 0 and p < len(phases) and progress:
-            progress = False
-            ph = phases[p]
-            c_left, n_left = course_left(ph), cards_left(ph)
-            if n_left:
-                if c_left:
-                    need = n_left * NEW_CARD_MINUTES
-                    budget = int(free * need / (need + c_left))
-                else:
-                    budget = free
-                traj_i = traj[i]
-                n = 0
-                if len(traj_i) >= 2 and budget > 0:
-                    n = min(n_left, _max_count(budget, NEW_CARD_MINUTES),
-                            min(rev_cap[d] - rev[d] for d in traj_i))
-                while n > 0:
-                    give = _split(n, ph.deck, credits[p])
-                    used = sum(_ceil_minutes(g, NEW_CARD_MINUTES) for g in give)
-                    if used <= budget:
-                        break
-                    n -= 1
-                if n > 0:
-                    deck = ph.deck
-                    total_w = sum(deck.weights[k] for k in range(len(deck.ids)) if deck.remaining[k] > 0)
-                    active = [k for k in range(len(deck.ids)) if deck.remaining[k] > 0]
-                    for k in active:
-                        share = deck.weights[k] / total_w if total_w > 0 else 1 / len(active)
-                        credits[p][k] += n * share - give[k]
-                    for k, g in enumerate(give):
-                        if g:
-                            deck.remaining[k] -= g
-                            if deck.remaining[k] == 0:
-                                credits[p][k] = 0.0
-                            m = _ceil_minutes(g, NEW_CARD_MINUTES)
-                            day.append(Task("new_cards", f"New cards: {deck.names[k]}", deck.ids[k], g, m))
-                            intros.append((i, deck.ids[k], g))
-                            free -= m
-                    for d in traj_i:
-                        rev[d] += n
-                    progress = True
-            if c_left and free > 0:
-                for mod in ph.modules:
-                    if free <= 0:
-                        break
-                    if mod[2] == 0:
-                        continue
-                    take = min(free, mod[2])
-                    key = (mod[0], mod[1])
-                    title = f"{mod[0]}: {mod[1]}" + (" (continued)" if key in started else "")
-                    started.add(key)
-                    day.append(Task("course", title, "", 0, take))
-                    mod[2] -= take
-                    free -= take
-                    progress = True
-            if course_left(ph) == 0 and cards_left(ph) == 0:
-                p += 1
-                progress = True
+        reviews[j] += count * v
+        reasks[j] += count * traj_reasks[k]
 
-    short = sum(course_left(ph) for ph in phases)
-    short += _ceil_minutes(sum(cards_left(ph) for ph in phases), NEW_CARD_MINUTES) + overload
-    overload = 0
 
-    # Final review: forecast reviews, practice exams, then drills for every introduced card
-    # whose forecast has no review in the final week.
-    drills: dict[str, int] = {}
-    for t, dom, g in intros:
-        tr = traj[t]
-        if not tr or tr[-1] < fs:
-            drills[dom] = drills.get(dom, 0) + g
-    base_drills = work.base_drills_by_exam.get(exam, 0)
-    if base_drills:
-        drills[""] = drills.get("", 0) + base_drills
-    order = sorted(drills, key=lambda d: (-work.weights.get(d, -1.0), d))
-    final_free: dict[int, int] = {}
-    kept: dict[int, int] = {}
-    for i in range(fs, exam):
-        labels[i] = "final_review"
-        if not cal.study[i]:
-            continue
-        day = tasks[i]
-        r_min = _add_reviews(day, rev[i])
-        free = mpd - r_min
-        if free < 0:
-            overload += -free
-            free = 0
-        if i in practice:
-            if free < reserve:
-                overload += reserve - free
-            kept[i] = min(reserve, free)
-            free -= kept[i]  # drills may not eat into the practice exam's reserve
-        final_free[i] = free
-    # Drills level the final week: first fill every day up to the lowest common total
-    # that holds them all, then (rounding leftovers) up to the daily limit.
-    need = _ceil_minutes(sum(drills.values()), DRILL_MINUTES) + len(drills)
-    lo_t, hi_t = 0, mpd
-    while lo_t < hi_t:
-        mid = (lo_t + hi_t) // 2
-        if sum(max(0, f - (mpd - mid)) for f in final_free.values()) >= need:
-            hi_t = mid
+# --------------------------------------------------------------------------- simulation
+
+
+def _windows(setup: _Setup, finish: int) -> None:
+    for s in setup.streams:
+        if s.exam_id == FOUNDATIONS:
+            s.opens, s.finish = 0, max(1, round(finish * FOUNDATIONS_FINISH_SHARE))
+        elif len(setup.streams) > 1:
+            s.opens, s.finish = round(finish * EXAM_DECK_OPEN_SHARE), finish
         else:
-            lo_t = mid + 1
-    for level in (lo_t, mpd):
-        for i, free in final_free.items():
-            room = free - (mpd - level)
-            for dom in order:
-                c = drills[dom]
-                if c == 0 or room <= 0:
+            s.opens, s.finish = 0, finish
+
+
+def _simulate(setup: _Setup, finish: int) -> _Ledger:
+    """Plan every day with new cards finishing by day index *finish*; `short` > 0 if it fails.
+
+    Three passes over the days before the final week: (1) each deck's new cards at an
+    even pace, with the reviews they bring; (2) the course modules, in order, spread over
+    the minutes left so that every day's course time is as level as the room allows
+    (water-filling), in blocks of at least MIN_BLOCK; (3) each day's new cards shared
+    among the domains by weight, boosted for the domains that day's module teaches.
+    """
+    cal = setup.calendar
+    final_start = max(0, cal.length - FINAL_REVIEW_DAYS)
+    _windows(setup, finish)
+    ledger = _Ledger([[] for _ in range(cal.length)], [None] * cal.length, list(setup.base_reviews),
+                     list(setup.base_reasks))
+    streams = [_Stream(s.exam_id, s.domains, s.weights, list(s.left), s.opens, s.finish) for s in setup.streams]
+    counts = _pace_new_cards(setup, ledger, streams, final_start)
+    room = [setup.minutes - ledger.used(i) - sum(math.ceil(round(n * setup.forecaster.intro_minutes(), 9))
+                                                  for n in (c[i] for c in counts))
+            if cal.study[i] else 0 for i in range(final_start)]
+    _place_courses(setup, ledger, room, final_start)
+    exam_intros = _share_new_cards(setup, ledger, streams, counts, final_start)
+    _final_week(setup, ledger, exam_intros, streams)
+    return ledger
+
+
+def _pace_new_cards(setup: _Setup, ledger: _Ledger, streams: list[_Stream], final_start: int) -> list[list[int]]:
+    """Pass 1: how many new cards of each deck each day, and the reviews they bring."""
+    cal = setup.calendar
+    traj = setup.forecaster.new_card()
+    intro_minutes = setup.forecaster.intro_minutes()
+    counts = [[0] * final_start for _ in streams]
+    left = [s.total for s in streams]
+    for i in range(final_start):
+        if not cal.study[i]:
+            continue
+        r_min = review_minutes(ledger.reviews[i], ledger.reasks[i])
+        if ledger.reviews[i] > 0:
+            ledger.tasks[i].append(Task(TaskKind.REVIEWS, r_min, round(ledger.reviews[i])))
+        free = setup.minutes - r_min
+        if free < 0:
+            ledger.short += -free
+            continue
+        for k, s in enumerate(streams):
+            if not left[k] or not (s.opens <= i < s.finish):
+                continue
+            need = math.ceil(left[k] / max(1, cal.study_days(i, s.finish)))
+            n = min(need, left[k], MAX_NEW_PER_DAY, int(free // intro_minutes))
+            if n <= 0:
+                continue
+            counts[k][i] = n
+            left[k] -= n
+            free -= math.ceil(round(n * intro_minutes, 9))
+            _add(cal, ledger.reviews, ledger.reasks, traj.reviews, traj.reasks, i, n)
+    ledger.short += math.ceil(round(sum(left) * intro_minutes, 9))
+    return counts
+
+
+def _place_courses(setup: _Setup, ledger: _Ledger, room: list[int], final_start: int) -> None:
+    """Pass 2: course modules in order over the days' free minutes, as level as they allow."""
+    modules = [replace(m) for m in setup.modules]
+    total = sum(m.minutes for m in modules)
+    if not total:
+        return
+    usable = [r if r >= MIN_BLOCK else 0 for r in room]
+    if sum(usable) < total:
+        usable = [max(0, r) for r in room]
+    lo, hi = 0.0, float(max(usable, default=0))
+    if sum(usable) < total:
+        level = hi
+    else:
+        for _ in range(40):
+            mid = (lo + hi) / 2
+            if sum(min(r, mid) for r in usable) >= total:
+                hi = mid
+            else:
+                lo = mid
+        level = hi
+    started: set[tuple[str, int]] = set()
+    credit = 0.0
+    study_days = [i for i in range(final_start) if setup.calendar.study[i]]
+    phases = {(m.course_id, m.number): m.phase for m in setup.modules}
+    for n, i in enumerate(study_days):
+        left = sum(m.minutes for m in modules)
+        if not left:
+            break
+        credit += min(usable[i], level)
+        head = next(m for m in modules if m.minutes)
+        block = _block_size(credit, max(0, room[i]), head.minutes, left, last_day=n == len(study_days) - 1)
+        day: list[Task] = []
+        taken = _course_block(modules, block, day, started)
+        credit -= taken
+        if day:
+            ledger.tasks[i].extend(day)
+            ledger.phases[i] = phases[(day[0].course_id, day[0].module)]
+    ledger.short += sum(m.minutes for m in modules)
+
+
+def _share_new_cards(setup: _Setup, ledger: _Ledger, streams: list[_Stream], counts: list[list[int]],
+                     final_start: int) -> list[tuple[int, str, int]]:
+    """Pass 3: each day's new cards among the domains by weight (boosted while taught)."""
+    teaches = {(m.course_id, m.number): m.teaches for m in setup.modules}
+    intro_minutes = setup.forecaster.intro_minutes()
+    credits = [[0.0] * len(s.domains) for s in streams]
+    exam_intros: list[tuple[int, str, int]] = []
+    teaching: frozenset[str] = frozenset()
+    for i in range(final_start):
+        today = [teaches.get((t.course_id, t.module), frozenset()) for t in ledger.tasks[i]
+                 if t.kind == TaskKind.COURSE]
+        if today:
+            teaching = frozenset().union(*today)
+        for k, s in enumerate(streams):
+            n = counts[k][i]
+            if not n:
+                continue
+            boosts = [LINK_BOOST if f"{s.exam_id}/{d}" in teaching else 1.0 for d in s.domains]
+            give = metrics.split_with_credit(n, s.left, [w * b for w, b in zip(s.weights, boosts)], credits[k])
+            # The day's new-card minutes, rounded up once and shared among its tasks.
+            spent = math.ceil(round(n * intro_minutes, 9))
+            shares = metrics.split_by_weight(spent, {j: float(g) for j, g in enumerate(give) if g})
+            for j, g in enumerate(give):
+                if not g:
                     continue
-                g = min(c, _max_count(room, DRILL_MINUTES))
-                if g == 0:
-                    continue
-                m = _ceil_minutes(g, DRILL_MINUTES)
-                name = work.names.get(dom, "introduced cards") if dom else "introduced cards"
-                tasks[i].append(Task("reviews", f"Drill: {name} ({g} cards not due again before the exam)",
-                                     dom, g, m))
-                drills[dom] = c - g
-                room -= m
-                free -= m
-            final_free[i] = free
-    for i in sorted(practice):
-        m = min(work.duration, final_free[i] + kept[i])
-        if m > 0:
-            tasks[i].append(Task("practice_exam", f"Timed practice exam ({m} of {work.duration} min)", "", 0, m))
-    final_short = _ceil_minutes(sum(drills.values()), DRILL_MINUTES) + overload
-    short += final_short
-    if min_phase:
-        labels = [None if lab is None else PHASES[max(PHASES.index(lab), min_phase)] for lab in labels]
-    return _Result(short == 0, short, final_short, tasks, labels)
+                s.left[j] -= g
+                ledger.tasks[i].append(Task(TaskKind.NEW_CARDS, shares[j], g, s.domains[j]))
+                if s.exam_id != FOUNDATIONS:
+                    exam_intros.append((i, s.domains[j], g))
+            if ledger.phases[i] is None:
+                ledger.phases[i] = "foundations" if s.exam_id == FOUNDATIONS else "domains"
+    return exam_intros
+
+
+def _block_size(credit: float, free: int, head_left: int, course_left: int, last_day: bool) -> int:
+    """Minutes of course today: what the pace owes, at least MIN_BLOCK unless the module's
+    remainder is smaller, and nothing rather than a sliver."""
+    want = min(course_left, math.ceil(round(credit, 9)), free)
+    if last_day:
+        return want
+    if want >= MIN_BLOCK or want >= head_left:
+        return want
+    if credit >= MIN_BLOCK / 2 and free >= min(MIN_BLOCK, head_left):
+        return min(MIN_BLOCK, head_left, course_left)
+    return 0
+
+
+def _course_block(modules: list[_Module], budget: int, day: list[Task], started: set[tuple[str, int]]) -> int:
+    """Take up to *budget* minutes of course modules, in order; returns the minutes taken."""
+    taken = 0
+    for m in modules:
+        if budget - taken <= 0:
+            break
+        if not m.minutes:
+            continue
+        room = budget - taken
+        if taken and room < MIN_BLOCK and m.minutes > room:
+            break  # no sliver of the next module after the end of this one
+        take = min(room, m.minutes)
+        key = (m.course_id, m.number)
+        day.append(Task(TaskKind.COURSE, take, course_id=m.course_id, module=m.number, continued=key in started))
+        started.add(key)
+        m.minutes -= take
+        taken += take
+    return taken
+
+
+def _final_week(setup: _Setup, ledger: _Ledger, exam_intros: list[tuple[int, str, int]],
+                streams: list[_Stream]) -> None:
+    cal = setup.calendar
+    length = cal.length
+    final_start = max(0, length - FINAL_REVIEW_DAYS)
+    traj = setup.forecaster.new_card()
+    # Drills every exam card needs: those with no review in the final week.
+    need: dict[str, float] = {}
+    for i, domain, g in exam_intros:
+        need[domain] = need.get(domain, 0.0) + g * unreviewed(traj, final_start - i, length - i)
+    required = math.ceil(round(sum(need.values()) + setup.base_drills, 9))
+    introduced = {d: setup.streams[-1].left[k] - streams[-1].left[k] + setup.introduced.get(d, 0)
+                  for k, d in enumerate(streams[-1].domains)}
+    free: dict[int, int] = {}
+    for i in range(final_start, length):
+        ledger.phases[i] = "final_review"
+        if not cal.study[i]:
+            continue
+        r_min = review_minutes(ledger.reviews[i], ledger.reasks[i])
+        if ledger.reviews[i] > 0:
+            ledger.tasks[i].append(Task(TaskKind.REVIEWS, r_min, round(ledger.reviews[i])))
+        if r_min > setup.minutes:
+            ledger.short += r_min - setup.minutes
+        free[i] = max(0, setup.minutes - r_min)
+    # Required drills level the week; then every day's remaining minutes drill more.
+    total_free = sum(free.values())
+    required_minutes = math.ceil(round(required * DRILL_MINUTES, 9))
+    if required_minutes > total_free:
+        ledger.short += required_minutes - total_free
+    pool = sum(introduced.values())
+    for i in sorted(free):
+        count = int(free[i] // DRILL_MINUTES)
+        count = min(count, pool)
+        if count <= 0:
+            continue
+        weights = {d: setup.exam_weights.get(d, 0.0) for d, n in introduced.items() if n > 0}
+        split = {d: min(n, introduced[d]) for d, n in metrics.split_by_weight(count, weights).items()}
+        spent = int(sum(split.values()) * DRILL_MINUTES)  # whole minutes: count fits free exactly
+        shares = metrics.split_by_weight(spent, {d: float(n) for d, n in split.items() if n})
+        for domain, n in split.items():
+            if n:
+                ledger.tasks[i].append(Task(TaskKind.DRILL, shares[domain], n, domain))
+                ledger.drills[domain] = ledger.drills.get(domain, 0) + n
+    _practice_exams(setup, ledger)
+
+
+def _practice_exams(setup: _Setup, ledger: _Ledger) -> None:
+    """Place whole practice exams on days with room; say why not when there is none."""
+    needed = setup.practice_needed
+    if not needed:
+        return
+    cal = setup.calendar
+    length = cal.length
+    duration = setup.exam_minutes
+    windows = [range(max(0, length - 2 * FINAL_REVIEW_DAYS), max(0, length - FINAL_REVIEW_DAYS)),
+               range(max(0, length - FINAL_REVIEW_DAYS), length - 1)]
+    if needed == 1:
+        windows = windows[1:]
+
+    def room(i: int) -> int:
+        planned = sum(t.minutes for t in ledger.tasks[i] if t.kind != TaskKind.DRILL)
+        return (setup.minutes if not cal.long[i] else setup.minutes + duration) - planned
+
+    placed: list[int] = []
+    fallback = range(max(0, length - 3 * FINAL_REVIEW_DAYS), length - 1)
+    for window in (*windows, *([fallback] * needed)):
+        if len(placed) == needed:
+            break
+        fits = [i for i in window if cal.study[i] and room(i) >= duration and i not in placed]
+        if fits:
+            placed.append(max(fits, key=lambda i: (cal.long[i], i)))
+    for i in placed:
+        # Drills give way to the practice exam on a normal day.
+        over = sum(t.minutes for t in ledger.tasks[i]) + duration - (
+            setup.minutes + (duration if cal.long[i] else 0))
+        if over > 0:
+            _trim_drills(ledger, i, over)
+        ledger.tasks[i].append(Task(TaskKind.PRACTICE_EXAM, duration))
+    if len(placed) < needed:
+        ledger.notes.append(
+            f"{needed - len(placed)} of {needed} timed practice exams ({duration} min each, never split) have no "
+            f"day with room in the last three weeks: name a longer study day with --long-days (e.g. sat), "
+            f"or study at least {duration + 10} minutes a day.")
+
+
+def _trim_drills(ledger: _Ledger, i: int, minutes: int) -> None:
+    kept: list[Task] = []
+    for t in reversed(ledger.tasks[i]):
+        if t.kind == TaskKind.DRILL and minutes > 0:
+            cut = min(t.count, math.ceil(round(minutes / DRILL_MINUTES, 9)))
+            minutes -= math.ceil(round(cut * DRILL_MINUTES, 9))
+            ledger.drills[t.domain] -= cut
+            if t.count - cut:
+                kept.append(replace(t, count=t.count - cut,
+                                    minutes=math.ceil(round((t.count - cut) * DRILL_MINUTES, 9))))
+            continue
+        kept.append(t)
+    ledger.tasks[i] = list(reversed(kept))
 
 
 # --------------------------------------------------------------------------- building
 
 
-def _deck(exam: Exam, progress: Progress) -> _Deck | None:
-    counts = exam.card_counts()
-    ids, names, weights, remaining = [], [], [], []
-    by_id = {d.id: d for d in exam.domains}
-    for dom_id, n in counts.items():
-        d = by_id.get(dom_id)
-        ids.append(dom_id)
-        names.append(d.name if d else dom_id)
-        weights.append(max(0.0, float(d.weight)) if d else 0.0)
-        remaining.append(max(0, n - int(progress.introduced.get(dom_id, 0))))
-    return _Deck(exam.name, ids, names, weights, remaining)
+def _latest_finish(setup: _Setup, start_offset: int = 0) -> int:
+    length = setup.calendar.length
+    final_start = max(1, length - FINAL_REVIEW_DAYS)
+    latest = length - new_card_lead(length + start_offset)
+    return max(1, min(final_start, latest if latest > 0 else final_start))
 
 
-def _modules(courses: Sequence[Course], phase: str, background: str, progress: Progress):
-    out = []
-    for c in sorted((c for c in courses if background in c.backgrounds and c.phase == phase), key=lambda c: c.order):
-        mods = c.modules or ()
-        for m in mods:
-            if (c.id, m.title) in progress.done_modules:
-                continue
-            minutes = math.ceil(round(m.hours * 60, 9))
-            if minutes > 0:
-                out.append((c.title, m.title, minutes))
-    return out
+def _earliest_finish(setup: _Setup, latest: int) -> int:
+    cards = sum(s.total for s in setup.streams)
+    floor = setup.calendar.length // 2 if len(setup.streams) > 1 else 7
+    return max(1, min(latest, max(floor, math.ceil(cards / MAX_NEW_PER_DAY))))
 
 
-def _work(exam: Exam, courses: Sequence[Course], background: str, foundations: Exam | None,
-          progress: Progress, cal: _Calendar, mpd: int, practice_done: int = 0) -> _Work:
-    phases = []
-    fdeck = _deck(foundations, progress) if (foundations is not None and background == "pivoting") else None
-    if fdeck is not None:
-        clash = set(fdeck.ids) & {d.id for d in exam.domains}
-        if clash:
-            raise PlanError(f"domain id {sorted(clash)[0]!r} is in both the exam's and the foundations deck")
-    phases.append(_Phase("foundations", _modules(courses, "foundations", background, progress), fdeck))
-    phases.append(_Phase("core", _modules(courses, "core", background, progress), None))
-    phases.append(_Phase("domains", [], _deck(exam, progress)))
-    names = {d.id: d.name for d in exam.domains}
-    weights = {d.id: float(d.weight) for d in exam.domains}
-    if fdeck is not None:
-        names.update(zip(fdeck.ids, fdeck.names))
-        weights.update(zip(fdeck.ids, fdeck.weights))
-    # Forecast the reviews of the cards already introduced: one trajectory per distinct
-    # state. Overdue cards (a missed stretch) are caught up on the first study days, at most
-    # a full day of reviews per day, oldest first, rather than all piled on the first day.
-    base = [0] * (cal.horizon + 1)
-    groups: dict[Sm2State, int] = {}
-    for s in progress.states:
-        if s.due is None:
-            s = Sm2State(s.easiness, s.interval, s.repetitions, cal.start)
-        groups[s] = groups.get(s, 0) + 1
-    trajs = []  # (day index of the card's last review, review days, count)
-    overdue = []
-    for s, n in groups.items():
-        if s.due < cal.start:
-            overdue.append((s, n))
-            continue
-        tr = cal.follow(s)
-        for d in tr:
-            base[d] += n
-        trajs.append(((s.due - cal.start).days - s.interval, tr, n))
-    day_cap = _max_count(mpd, REVIEW_MINUTES)
-    k = cal.next_study[0]
-    for s, n in sorted(overdue, key=lambda g: (g[0].due, g[0].interval)):
-        last = (s.due - cal.start).days - s.interval
-        while n > 0:
-            while k <= cal.horizon and base[k] >= day_cap:
-                k = cal.next_study[k + 1]
-            if k > cal.horizon:
-                trajs.append((last, (), n))
-                break
-            take = min(n, day_cap - base[k])
-            tr = (k,) + cal.follow(review(s, FORECAST_GRADE, cal.dates[k]))
-            for d in tr:
-                base[d] += take
-            trajs.append((last, tr, take))
-            n -= take
-    duration = int(exam.duration_minutes or DEFAULT_EXAM_MINUTES)
-    return _Work(phases, base, _BaseDrills(trajs), duration, names, weights, practice_done)
-
-
-class _BaseDrills(dict):
-    """exam index -> already-introduced cards that need a drill in that exam's final week.
-
-    A card needs none if it was last reviewed in the final week already (a replan inside
-    it) or if its forecast has a review in the final week's remaining days.
-    """
-
-    def __init__(self, trajs):
-        super().__init__()
-        self._trajs = trajs
-
-    def get(self, exam, default=0):
-        if exam not in self:
-            fs = exam - FINAL_REVIEW_DAYS
-            n = 0
-            for last, tr, c in self._trajs:
-                if fs <= last < 0:
-                    continue
-                k = bisect_left(tr, max(0, fs))
-                if k >= len(tr) or tr[k] >= exam:
-                    n += c
-            self[exam] = n
-        return dict.get(self, exam, default)
-
-
-def _lower_cap(cal: _Calendar, exam: int, work: _Work) -> int:
-    fs = max(0, exam - FINAL_REVIEW_DAYS)
-    days = sum(cal.study[:fs])
-    total = sum(m[2] for ph in work.phases for m in ph.modules)
-    total += sum(_ceil_minutes(sum(ph.deck.remaining), NEW_CARD_MINUTES) for ph in work.phases if ph.deck)
-    return total // days if days else 0
-
-
-def _spread(cal: _Calendar, exam: int, mpd: int, work: _Work, min_phase: int) -> _Result:
-    """The simulation at the smallest daily cap that still fits (bisection on the cap)."""
-    best = _simulate(cal, exam, mpd, mpd, work, min_phase)
-    if not best.ok:
-        return best
-    lo, hi = max(0, _lower_cap(cal, exam, work) - 1), mpd
+def _best(setup: _Setup, start_offset: int = 0) -> tuple[_Ledger, int]:
+    """The simulation with the earliest finish day that fits (or the latest one, failing)."""
+    hi = _latest_finish(setup, start_offset)
+    result = _simulate(setup, hi)
+    if result.short:
+        return result, hi
+    lo = _earliest_finish(setup, hi) - 1
+    best, best_finish = result, hi
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        res = _simulate(cal, exam, mid, mpd, work, min_phase)
-        if res.ok:
-            hi, best = mid, res
-        else:
+        trial = _simulate(setup, mid)
+        if trial.short:
             lo = mid
-    return best
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
-def _shortfall_error(cls, result: _Result, profile: Profile, cal: _Calendar, exam: int,
-                     decks: list[_Deck]) -> PlanError:
-    mpd = profile.minutes_per_day
-    minutes_short = result.minutes_short
-    per_week = len(set(profile.study_weekdays)) or 1
-    days_short = max(1, math.ceil(math.ceil(minutes_short / mpd) * 7 / per_week))
-    fs = max(0, exam - FINAL_REVIEW_DAYS)
-    work_days = sum(cal.study[:fs]) or 1
-    final_days = sum(cal.study[fs:exam]) or 1
-    extra = max(math.ceil((minutes_short - result.final_short) / work_days),
-                math.ceil(result.final_short / final_days))
-    doms = [(w, name) for dk in decks for w, name, n in zip(dk.weights, dk.names, dk.remaining) if n > 0]
-    doms.sort()
-    lowest = ", ".join(name for _, name in doms[:2]) or "the exam's decks"
-    # A card costs its introduction and two reviews before the final week, and one review
-    # or drill in it.
-    fewer = (math.ceil((minutes_short - result.final_short) / (NEW_CARD_MINUTES + 2 * REVIEW_MINUTES))
-             + math.ceil(result.final_short / DRILL_MINUTES))
-    cards_left = sum(n for dk in decks for n in dk.remaining)
-    where = " in the final review week" if result.final_short == minutes_short else ""
-    if cards_left:
-        fewer_text = (f"take about {min(fewer, cards_left)} fewer new cards in the lowest-weight "
-                      f"domains ({lowest})")
-    else:
-        fewer_text = "take fewer new cards in the lowest-weight domains (there are none left to drop here)"
-    return cls(
-        f"The plan does not fit: it is {minutes_short} minutes short{where} (about "
-        f"{_plural(days_short, 'day')} at {mpd} minutes a day), so study about {extra} more minutes "
-        f"a day, move the exam date at least {_plural(days_short, 'day')} later, or {fewer_text}.",
-        minutes_short=minutes_short, days_short=days_short)
-
-
-def _days(cal: _Calendar, exam: int, result: _Result, exam_obj: Exam, duration: int,
-          days_from: int = 0) -> tuple[Day, ...]:
-    # Rest days take the phase of the surrounding period: the previous study day's, or
-    # the next one's at the very start. (Final-week days are all labelled already.)
-    labels = list(result.labels)
-    prev = None
-    for i in range(exam):
-        if labels[i] is None:
-            labels[i] = prev
         else:
-            prev = labels[i]
-    nxt = None
-    for i in range(exam - 1, -1, -1):
-        if labels[i] is None:
-            labels[i] = nxt
-        else:
-            nxt = labels[i]
+            hi, best, best_finish = mid, trial, mid
+    return best, best_finish
+
+
+def _fits(exam: Exam, courses: Sequence[Course], request: Request, foundations: Exam | None,
+          progress: Progress, mix: GradeMix, length: int, start_offset: int = 0) -> bool:
+    setup = _setup(exam, courses, request, foundations, progress, mix, length)
+    return _simulate(setup, _latest_finish(setup, start_offset)).short == 0
+
+
+def _days(setup: _Setup, ledger: _Ledger) -> tuple[Day, ...]:
+    cal = setup.calendar
+    labels = list(ledger.phases)
+    previous = None
+    for i, label in enumerate(labels):
+        labels[i] = label or previous
+        previous = labels[i]
     out = []
-    for i in range(days_from, exam):
-        lab = labels[i] or "domains"
-        if not cal.study[i]:
-            title = DAY_OFF_TITLE if cal.off[i] else REST_TITLE
-            tasks = (Task("rest", title),)
-        elif not result.tasks[i]:
-            tasks = (Task("rest", FREE_TITLE),)
+    for i in range(cal.length):
+        phase = labels[i] or next((x for x in labels if x), "domains")
+        if cal.off[i]:
+            tasks: tuple[Task, ...] = (Task(TaskKind.DAY_OFF),)
+        elif not cal.study[i]:
+            tasks = (Task(TaskKind.REST),)
+        elif not ledger.tasks[i]:
+            tasks = (Task(TaskKind.FREE),)
         else:
-            tasks = tuple(sorted(result.tasks[i], key=lambda t: TASK_KINDS.index(t.kind)))
-        out.append(Day(cal.dates[i], lab, tasks))
-    out.append(Day(cal.dates[exam], "exam",
-                   (Task("exam", f"Exam: {exam_obj.name} ({duration} min)"),)))
+            tasks = tuple(sorted(ledger.tasks[i], key=lambda t: TASK_ORDER.index(t.kind)))
+        out.append(Day(cal.start + timedelta(days=i), phase, tasks))
+    out.append(Day(cal.start + timedelta(days=cal.length), "exam", (Task(TaskKind.EXAM, count=setup.exam_minutes),)))
     return tuple(out)
 
 
-def _validate(profile: Profile) -> None:
-    length_range(profile.background)
-    if isinstance(profile.minutes_per_day, bool) or not isinstance(profile.minutes_per_day, int) \
-            or profile.minutes_per_day < 1:
-        raise PlanError(f"minutes per day must be a whole number of at least 1, got {profile.minutes_per_day!r}")
-    if not profile.study_weekdays:
+def _validate(request: Request) -> None:
+    lo, hi = MINUTES_RANGE
+    m = request.minutes_per_day
+    if isinstance(m, bool) or not isinstance(m, int) or not lo <= m <= hi:
+        raise PlanError(f"minutes per day must be a whole number from {lo} to {hi}, got {m!r}")
+    if not request.study_weekdays:
         raise PlanError("study weekdays must name at least one day of the week")
-    bad = [w for w in profile.study_weekdays if not (isinstance(w, int) and 0 <= w <= 6)]
+    bad = [w for w in (*request.study_weekdays, *request.long_days) if not (isinstance(w, int) and 0 <= w <= 6)]
     if bad:
-        raise PlanError(f"study weekday {bad[0]!r} is not a weekday number from 0 (Monday) to 6 (Sunday)")
+        raise PlanError(f"weekday {bad[0]!r} is not a weekday number from 0 (Monday) to 6 (Sunday)")
+    if request.new_cards_limit is not None and request.new_cards_limit < 0:
+        raise PlanError(f"the number of new cards must be 0 or more, got {request.new_cards_limit}")
 
 
-def _check_retired(exam: Exam, exam_date: date) -> None:
+def check_retired(exam: Exam, exam_date: date) -> None:
+    """Refuse an exam that can no longer be sat on *exam_date*."""
     if exam.retired_by(exam_date):
         when = f" (retirement date {exam.retirement_date})" if exam.retirement_date else ""
         successor = f"; plan for its successor '{exam.successor}' instead" if exam.successor else ""
         raise PlanError(f"the exam {exam.name} can no longer be sat on {exam_date}{when}{successor}")
 
 
-def _check_dates(exam: Exam, start: date, exam_date: date, background: str, force: bool) -> None:
+def check_dates(exam: Exam, request: Request, exam_date: date) -> None:
+    """The exam date must follow the start, be sittable and lie in the background's range."""
+    start = request.start
     if exam_date < start:
         raise PlanError(f"the exam date {exam_date} is before the start date {start}")
     if start >= exam_date - timedelta(days=1):
         raise PlanError(f"starting on {start} leaves no room before the exam on {exam_date}: "
                         f"start at least two days before it")
-    _check_retired(exam, exam_date)
-    lo, hi = length_range(background)
+    check_retired(exam, exam_date)
+    lo, hi = length_range(request.background, start)
     length = (exam_date - start).days
-    if not force and not lo <= length <= hi:
+    if not request.force and not lo <= length <= hi:
         raise PlanError(
-            f"an exam date {length} days after the start is outside the {LENGTH_NAMES[background]} "
-            f"({lo}-{hi} days) plan for a {background} learner, because {LENGTH_REASON}; "
-            f"pick a date in that range or force it")
+            f"an exam date {length} days after the start is outside the {LENGTH_NAMES[request.background]} "
+            f"({lo}-{hi} days, {start + timedelta(days=lo)} to {start + timedelta(days=hi)}) plan for a "
+            f"{request.background} learner, because {LENGTH_REASON}; pick a date in that range, or pass --force")
 
 
-def _build(exam: Exam, courses: Sequence[Course], profile: Profile, foundations: Exam | None,
-           progress: Progress, min_phase: int, error_cls, practice_done: int = 0) -> tuple[Plan, int]:
-    _validate(profile)
-    lo, hi = length_range(profile.background)
-    mpd = profile.minutes_per_day
-    if profile.exam_date is not None:
-        _check_dates(exam, profile.start, profile.exam_date, profile.background, profile.force)
-        length = (profile.exam_date - profile.start).days
-        cal = _Calendar(profile.start, length, profile.study_weekdays, profile.days_off)
-        work = _work(exam, courses, profile.background, foundations, progress, cal, mpd, practice_done)
-        result = _spread(cal, length, mpd, work, min_phase)
-    else:
-        cal = _Calendar(profile.start, hi, profile.study_weekdays, profile.days_off)
-        work = _work(exam, courses, profile.background, foundations, progress, cal, mpd, practice_done)
-        top = _simulate(cal, hi, mpd, mpd, work, min_phase)
-        if not top.ok:
-            length, result = hi, top
+def _first_fitting_length(exam, courses, request, foundations, progress, mix, lo: int, hi: int) -> int | None:
+    """The first length in [lo, hi] whose plan fits, or None (bisection, then checked)."""
+    if not _fits(exam, courses, request, foundations, progress, mix, hi):
+        return None
+    a, b = lo - 1, hi
+    while b - a > 1:
+        mid = (a + b) // 2
+        if _fits(exam, courses, request, foundations, progress, mix, mid):
+            b = mid
         else:
-            a, b = lo - 1, hi  # the first length that holds all the work, clamped to [lo, hi]
-            if _simulate(cal, lo, mpd, mpd, work, min_phase).ok:
-                b = lo
-            while b - a > 1:
-                mid = (a + b) // 2
-                if _simulate(cal, mid, mpd, mpd, work, min_phase).ok:
-                    b = mid
-                else:
-                    a = mid
-            length = b
-            _check_retired(exam, profile.start + timedelta(days=length))
-            result = _spread(cal, length, mpd, work, min_phase)
-    if not result.ok:
-        decks = [ph.deck for ph in work.phases if ph.deck is not None]
-        raise _shortfall_error(error_cls, result, profile, cal, length, decks)
-    days = _days(cal, length, result, exam, work.duration)
-    plan = Plan(exam=exam.id, background=profile.background, start=profile.start,
-                exam_date=profile.start + timedelta(days=length), minutes_per_day=mpd,
-                study_weekdays=tuple(sorted(set(profile.study_weekdays))),
-                days_off=tuple(sorted(set(profile.days_off))), days=days)
-    return plan, length
+            a = mid
+    return b
 
 
-def build_plan(exam: Exam, courses: Sequence[Course], profile: Profile,
-               foundations: Exam | None = None, progress: Progress = Progress()) -> Plan:
+def _plan_from(exam: Exam, request: Request, setup: _Setup, ledger: _Ledger, finish: int) -> Plan:
+    notes = list(ledger.notes)
+    return Plan(exam=exam.id, background=request.background, start=request.start,
+                exam_date=request.start + timedelta(days=setup.calendar.length),
+                minutes_per_day=request.minutes_per_day,
+                study_weekdays=tuple(sorted(set(request.study_weekdays))),
+                days_off=tuple(sorted(set(request.days_off))), days=_days(setup, ledger),
+                long_days=tuple(sorted(set(request.long_days))), new_cards_limit=request.new_cards_limit,
+                skip_courses=tuple(request.skip_courses), notes=tuple(notes))
+
+
+def build_plan(exam: Exam, courses: Sequence[Course], request: Request, foundations: Exam | None = None,
+               progress: Progress = Progress(), mix: GradeMix = PRIOR) -> Plan:
     """Build the day-by-day plan for *exam* (see the module docstring for the rules).
 
-    *courses* are the catalog's courses; those whose ``backgrounds`` include the profile's
-    background are scheduled in ``order``. *foundations* is the foundations deck, used for
-    pivoting learners. *progress* is what is already done (empty for a new plan).
-    Raises :class:`PlanError` when the plan cannot be made as asked.
+    *courses* are the catalog's courses; *foundations* the foundations deck (used for
+    pivoting learners); *progress* what is already done; *mix* the grade mix the review
+    forecast assumes. Raises :class:`PlanError`, with the remedies that fit, when the
+    plan cannot be made as asked.
     """
-    plan, _ = _build(exam, courses, profile, foundations, progress, 0, PlanError)
-    return plan
+    _validate(request)
+    lo, hi = length_range(request.background, request.start)
+    if request.exam_date is not None:
+        check_dates(exam, request, request.exam_date)
+        length = (request.exam_date - request.start).days
+    else:
+        found = _first_fitting_length(exam, courses, request, foundations, progress, mix, lo, hi)
+        length = found if found is not None else hi
+        check_retired(exam, request.start + timedelta(days=length))
+    setup = _setup(exam, courses, request, foundations, progress, mix, length)
+    ledger, finish = _best(setup)
+    if ledger.short:
+        raise _refusal(PlanError, exam, courses, replace(request, exam_date=request.start + timedelta(days=length)),
+                       foundations, progress, mix, ledger.short, (lo, hi), request.start)
+    return _plan_from(exam, request, setup, ledger, finish)
 
 
 def replan(plan: Plan, exam: Exam, courses: Sequence[Course], today: date, progress: Progress,
-           foundations: Exam | None = None) -> Plan:
-    """Keep the days before *today*; spread what is left over today .. the same exam date.
+           foundations: Exam | None = None, mix: GradeMix = PRIOR, changes: Request | None = None) -> Plan:
+    """Keep the days before *today*; spread what is left over today .. the exam.
 
-    What is left: the cards not yet introduced (``progress.introduced``), the course
-    modules not done, and the reviews forecast from the real SM-2 states. The same rules
-    apply; the length range is not checked again (the exam date is already booked).
-    Raises :class:`ReplanError`, carrying ``minutes_short`` and ``days_short``, when what
-    is left cannot fit.
+    What is left: the cards not introduced, the course minutes not done, the practice
+    exams not sat, and the reviews forecast from the real SM-2 states. *changes*, when
+    given, carries new options (minutes, exam date, skipped courses, a card limit); the
+    exam date must stay within the range from the plan's start. Raises
+    :class:`ReplanError` with the remedies that fit when what is left cannot fit.
     """
+    request = changes or Request(background=plan.background, start=plan.start, exam_date=plan.exam_date,
+                                 minutes_per_day=plan.minutes_per_day, study_weekdays=plan.study_weekdays,
+                                 days_off=plan.days_off, long_days=plan.long_days,
+                                 new_cards_limit=plan.new_cards_limit, skip_courses=plan.skip_courses)
+    exam_date = request.exam_date or plan.exam_date
     start = max(today, plan.start)
-    if start >= plan.exam_date - timedelta(days=1):
-        raise ReplanError(f"there is no study day left between {start} and the exam on {plan.exam_date}: "
-                          "move the exam date later", days_short=1)
+    if start >= exam_date - timedelta(days=1):
+        raise ReplanError(f"there is no study day left between {start} and the exam on {exam_date}")
+    _validate(request)
+    lo, hi = length_range(plan.background, plan.start)
+    if exam_date != plan.exam_date:
+        check_dates(exam, replace(request, start=plan.start, force=False), exam_date)
+    check_retired(exam, exam_date)
     kept = tuple(d for d in plan.days if d.date < start)
-    min_phase = max((PHASES.index(d.phase) for d in kept if d.phase in PHASES[:3]), default=0)
-    practice_done = sum(1 for d in kept for t in d.tasks
-                        if t.kind == "practice_exam" and d.date >= plan.exam_date - timedelta(days=FINAL_REVIEW_DAYS))
-    profile = Profile(background=plan.background, start=start, exam_date=plan.exam_date,
-                      minutes_per_day=plan.minutes_per_day, study_weekdays=plan.study_weekdays,
-                      days_off=plan.days_off, force=True)
-    try:
-        new, _ = _build(exam, courses, profile, foundations, progress, min_phase, ReplanError, practice_done)
-    except ReplanError:
-        raise
-    except PlanError as exc:
-        raise ReplanError(str(exc), exc.minutes_short, exc.days_short) from None
-    return Plan(exam=plan.exam, background=plan.background, start=plan.start, exam_date=plan.exam_date,
-                minutes_per_day=plan.minutes_per_day, study_weekdays=plan.study_weekdays,
-                days_off=plan.days_off, days=kept + new.days)
+    spread = replace(request, start=start, exam_date=exam_date, force=True)
+    length = (exam_date - start).days
+    offset = (start - plan.start).days
+    setup = _setup(exam, courses, spread, foundations, progress, mix, length)
+    ledger, finish = _best(setup, offset)
+    if ledger.short:
+        raise _refusal(ReplanError, exam, courses, spread, foundations, progress, mix, ledger.short,
+                       (lo - offset, hi - offset), plan.start)
+    new = _plan_from(exam, spread, setup, ledger, finish)
+    return replace(new, start=plan.start, days=kept + new.days)
 
 
-def shortfall(exam: Exam, courses: Sequence[Course], profile: Profile, foundations: Exam | None = None,
-              progress: Progress = Progress()) -> tuple[int, int]:
-    """(minutes short, days short) of building this plan; (0, 0) when it fits.
+# --------------------------------------------------------------------------- refusals
 
-    Other refusals (a date outside the range, bad input) raise :class:`PlanError`.
-    """
-    try:
-        build_plan(exam, courses, profile, foundations, progress)
-    except PlanError as exc:
-        if exc.minutes_short or exc.days_short:
-            return exc.minutes_short, exc.days_short
-        raise
-    return 0, 0
+
+def _refusal(cls, exam: Exam, courses: Sequence[Course], request: Request, foundations: Exam | None,
+             progress: Progress, mix: GradeMix, short: int, length_range_: tuple[int, int],
+             range_start: date) -> PlanError:
+    remedies = remedies_for(exam, courses, request, foundations, progress, mix, length_range_)
+    lo, hi = length_range_
+    if remedies:
+        listed = "; ".join(f"{text} ({why})" for text, why in remedies)
+        message = f"The plan does not fit: it is about {short} minutes short. Changes that fit: {listed}."
+    else:
+        message = (f"The plan does not fit: it is about {short} minutes short, and no single change fits: not "
+                   f"{MINUTES_RANGE[1]} minutes a day, not the latest exam date in the range "
+                   f"({range_start + timedelta(days=(request.start - range_start).days + hi)}), not skipping a "
+                   f"course, not fewer new cards.")
+    return cls(message, remedies=remedies, shortfall=short)
+
+
+def remedies_for(exam: Exam, courses: Sequence[Course], request: Request, foundations: Exam | None,
+                 progress: Progress, mix: GradeMix, length_range_: tuple[int, int]) -> tuple[tuple[str, str], ...]:
+    """Single changes to *request* that were planned and fit, as (option, explanation)."""
+    assert request.exam_date is not None
+    length = (request.exam_date - request.start).days
+
+    def fits(req: Request, days: int = length) -> bool:
+        try:
+            return _fits(exam, courses, req, foundations, progress, mix, days)
+        except PlanError:
+            return False
+
+    out: list[tuple[str, str]] = []
+    lo_m, hi_m = request.minutes_per_day, MINUTES_RANGE[1]
+    if fits(replace(request, minutes_per_day=hi_m)):
+        while hi_m - lo_m > 1:
+            mid = (lo_m + hi_m) // 2
+            if fits(replace(request, minutes_per_day=mid)):
+                hi_m = mid
+            else:
+                lo_m = mid
+        out.append((f"--minutes-per-day {hi_m}", f"{hi_m - request.minutes_per_day} more minutes a day"))
+    _lo, hi = length_range_
+    if hi > length:
+        for days in range(length + 1, hi + 1):
+            day = request.start + timedelta(days=days)
+            if exam.retired_by(day):
+                break
+            if fits(replace(request, exam_date=day), days):
+                out.append((f"--exam-date {day.isoformat()}", f"{days - length} days later"))
+                break
+    chosen = [c for c in courses if request.background in c.backgrounds and c.id not in request.skip_courses]
+    for course in sorted(chosen, key=lambda c: c.order, reverse=True):
+        if fits(replace(request, skip_courses=(*request.skip_courses, course.id))):
+            out.append((f"--skip-course {course.id}", f"leave out {course.title}"))
+            break
+    total = sum(exam.card_counts().values())
+    limit = request.new_cards_limit if request.new_cards_limit is not None else total
+    done = sum(int(progress.introduced.get(d.id, 0)) for d in exam.domains)
+    if limit > done and fits(replace(request, new_cards_limit=done)):
+        a, b = done, limit  # a fits, b does not
+        while b - a > 1:
+            mid = (a + b) // 2
+            if fits(replace(request, new_cards_limit=mid)):
+                a = mid
+            else:
+                b = mid
+        if a > 0:
+            out.append((f"--new-cards {a}", f"{limit - a} fewer new cards, taken from the domains most over "
+                                            f"their exam weight"))
+    return tuple(out)
+
+
+def phase_of(plan: Plan, when: date) -> str:
+    """The plan's phase on *when*: before the plan, a phase name, or after the exam."""
+    if when < plan.start:
+        return "before the plan"
+    if when > plan.exam_date:
+        return "after the exam"
+    day = plan.day(when)
+    return day.phase if day is not None and day.phase in PHASES else "domains"

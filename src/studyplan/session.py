@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Callable, Protocol
 
 from studyplan.db.reviews import QueueCard, grade_card, suspend_card, undo_grade
+from studyplan.metrics import LEECH_LAPSES, needs_reask
 
 REVEAL, QUIT, UNDO, SUSPEND, EDIT = "reveal", "quit", "undo", "suspend", "edit"
 GRADE_HELP = "grade: 0 blackout · 1 wrong · 2 almost · 3 hard · 4 hesitant · 5 perfect"
@@ -90,15 +91,16 @@ class ReviewSession:
 
     def _loop(self, console: Console, started: float) -> None:
         while self.pending or self.reasks:
-            practice = not self.pending
-            card = self.pending.popleft() if self.pending else self.reasks.popleft()
+            reask = not self.pending
+            card = self.reasks.popleft() if reask else self.pending.popleft()
+            practice = reask or card.drill  # re-asks and drills never move the schedule
             shown = self.clock()
-            console.front(card, Progress(len(self.outcome.graded), self._left() + 1, shown - started, practice))
+            console.front(card, Progress(len(self.outcome.graded), self._left() + 1, shown - started, reask))
             revealed = False
             while True:
                 action = console.read(revealed)
                 if action is None or action == QUIT:
-                    self._put_back(card, practice)
+                    self._put_back(card, reask)
                     self.outcome.quit_early = True
                     return
                 if action == REVEAL and not revealed:
@@ -114,7 +116,7 @@ class ReviewSession:
                     console.say(f"suspended {card.card_id}")
                     break
                 elif action == UNDO:
-                    if self._undo(console, card, practice):
+                    if self._undo(console, card, reask):
                         break
                 elif action.isdigit() and len(action) == 1 and int(action) <= 5:
                     if not revealed:
@@ -122,12 +124,13 @@ class ReviewSession:
                     self._grade(console, card, int(action), practice, self.clock() - shown)
                     break
 
-    def _put_back(self, card: QueueCard, practice: bool) -> None:
-        (self.reasks if practice else self.pending).appendleft(card)
+    def _put_back(self, card: QueueCard, reask: bool) -> None:
+        (self.reasks if reask else self.pending).appendleft(card)
 
     def _grade(self, console: Console, card: QueueCard, grade: int, practice: bool, seconds: float) -> None:
         with self.transaction() as db:
-            result = grade_card(db, self.learner_id, card, grade, self.now(), self.today, seconds, practice)
+            result = grade_card(db, self.learner_id, card, grade, self.now(), self.today, seconds, practice,
+                                drill=card.drill)
         if result.skipped:
             self.outcome.skipped.append(card.card_id)
             console.say(f"{card.card_id}: {result.skipped}; not graded again")
@@ -135,25 +138,25 @@ class ReviewSession:
         self.outcome.graded.append(Graded(card, grade, practice, seconds, result.log_id))
         if result.leech:
             self.outcome.leeches.append(card.card_id)
-            console.say(f"{card.card_id} is now a leech (failed {8} times): consider rewriting or suspending it")
-        if grade < 4:
+            console.say(f"{card.card_id} is now a leech (failed {LEECH_LAPSES} times): consider rewriting or suspending it")
+        if needs_reask(grade) and not card.drill:
             self.reasks.append(card)
 
-    def _undo(self, console: Console, current: QueueCard, practice: bool) -> bool:
+    def _undo(self, console: Console, current: QueueCard, reask: bool) -> bool:
         if not self.outcome.graded:
             console.say("nothing to undo")
             return False
         last = self.outcome.graded.pop()
         with self.transaction() as db:
             undo_grade(db, self.learner_id, last.log_id)
-        if last.grade < 4:
+        if needs_reask(last.grade) and not last.card.drill:
             # Drop the re-ask that grade queued (the newest one of that card).
             for i in range(len(self.reasks) - 1, -1, -1):
                 if self.reasks[i].card_id == last.card.card_id:
                     del self.reasks[i]
                     break
-        self._put_back(current, practice)
-        self._put_back(last.card, last.practice)
+        self._put_back(current, reask)
+        self._put_back(last.card, last.practice and not last.card.drill)
         console.say(f"undid grade {last.grade} of {last.card.card_id}")
         return True
 
@@ -166,34 +169,6 @@ def streak(days_reviewed: set[date], today: date) -> int:
         count += 1
         day -= timedelta(days=1)
     return count
-
-
-DEFAULT_NEW_PER_DAY = 20  # without a plan; Anki's default too
-
-
-def split_by_weight(total: int, weights: dict[str, float]) -> dict[str, int]:
-    """Split *total* over keys in proportion to weights (largest remainder, ties to the heavier)."""
-    if not weights or total <= 0:
-        return {k: 0 for k in weights}
-    whole = sum(weights.values()) or 1.0
-    raw = {k: total * w / whole for k, w in weights.items()}
-    out = {k: int(v) for k, v in raw.items()}
-    order = sorted(weights, key=lambda k: (raw[k] - out[k], weights[k]), reverse=True)
-    for k in order[: total - sum(out.values())]:
-        out[k] += 1
-    return out
-
-
-def planned_new_cards(plan, day: date) -> dict[str, int]:
-    """New cards per domain that *plan* schedules on *day* (empty when the day has none)."""
-    for planned in plan.days:
-        if planned.date == day:
-            counts: dict[str, int] = {}
-            for task in planned.tasks:
-                if task.kind == "new_cards" and task.count:
-                    counts[task.domain] = counts.get(task.domain, 0) + task.count
-            return counts
-    return {}
 
 
 def summary_text(report) -> str:

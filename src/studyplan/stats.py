@@ -1,8 +1,7 @@
 """Progress figures and their terminal charts: pure functions over plain values.
 
-Readiness of a domain = (mature + half the learning cards) / all its cards, times the
-domain's retention over the last 30 days (1 until there are 10 reviews to judge by).
-The exam's readiness weights the domains by the exam guide's weights.
+Readiness is :func:`studyplan.metrics.readiness`: the predicted recall on the exam day
+(today without a plan), weighted by the exam guide's domains.
 """
 
 from __future__ import annotations
@@ -10,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-MIN_REVIEWS_FOR_RETENTION = 10
 BAR = "█"
 SHADES = " ░▒▓█"
 
@@ -27,24 +25,12 @@ class DomainStats:
     leeches: int
     reviewed_30d: int
     passed_30d: int
+    readiness: float = 0.0
 
     @property
     def retention(self) -> float | None:
         return self.passed_30d / self.reviewed_30d if self.reviewed_30d else None
 
-    @property
-    def readiness(self) -> float:
-        if not self.total:
-            return 0.0
-        known = (self.mature + 0.5 * self.learning) / self.total
-        factor = self.retention if self.reviewed_30d >= MIN_REVIEWS_FOR_RETENTION else 1.0
-        return known * factor
-
-
-def exam_readiness(domains: list[DomainStats]) -> float:
-    """The weighted readiness of the exam, 0-1."""
-    weight = sum(d.weight for d in domains) or 1.0
-    return sum(d.weight * d.readiness for d in domains) / weight
 
 
 def bar_chart(counts: dict[date, int], start: date, days: int, width: int = 40) -> list[str]:
@@ -74,37 +60,38 @@ def heatmap(counts: dict[date, int], today: date, weeks: int = 12) -> list[str]:
     return lines
 
 
-def stats_json(report: dict) -> dict:
+def stats_json(report) -> dict:
     """The stats report as the JSON contract of `stats --format json`."""
     return {
-        "exam": report["exam"], "date": report["date"].isoformat(),
-        "exam_date": report["exam_date"].isoformat() if report["exam_date"] else None,
-        "readiness": round(report["readiness"], 4),
-        "retention_30d": None if report["retention_30d"] is None else round(report["retention_30d"], 4),
+        "exam": report.exam, "date": report.date.isoformat(),
+        "exam_date": report.exam_date.isoformat() if report.exam_date else None,
+        "readiness": round(report.readiness, 4), "readiness_on": report.readiness_on.isoformat(),
+        "retention_30d": None if report.retention_30d is None else round(report.retention_30d, 4),
         "domains": [{"domain": d.domain, "weight": d.weight, "total": d.total, "new": d.new, "learning": d.learning,
                      "mature": d.mature, "suspended": d.suspended, "leeches": d.leeches,
                      "retention_30d": None if d.retention is None else round(d.retention, 4),
-                     "readiness": round(d.readiness, 4)} for d in report["domains"]],
-        "forecast": {day.isoformat(): n for day, n in sorted(report["forecast"].items())},
-        "leeches": [card_id for card_id, _ in report["leeches"]],
+                     "readiness": round(d.readiness, 4)} for d in report.domains],
+        "forecast": {day.isoformat(): n for day, n in sorted(report.forecast.items())},
+        "leeches": [card_id for card_id, _ in report.leeches],
     }
 
 
-def stats_text(report: dict) -> str:
+def stats_text(report) -> str:
     """The stats report for the terminal: table, forecast bars, heatmap, leeches."""
     from tabulate import tabulate
 
     pct = lambda x: "-" if x is None else f"{x:.0%}"
     rows = [[d.domain, f"{d.weight:.0%}", d.total, d.new, d.learning, d.mature, d.suspended, d.leeches,
-             pct(d.retention), pct(d.readiness)] for d in report["domains"]]
-    head = f"{report['exam']} on {report['date']}: readiness {report['readiness']:.0%}, retention (30 days) {pct(report['retention_30d'])}"
-    if report["exam_date"]:
-        head += f", {(report['exam_date'] - report['date']).days} day(s) to the exam"
+             pct(d.retention), pct(d.readiness)] for d in report.domains]
+    head = (f"{report.exam} on {report.date}: readiness {report.readiness:.0%} (predicted recall on "
+            f"{report.readiness_on}), retention (30 days) {pct(report.retention_30d)}")
+    if report.exam_date:
+        head += f", {(report.exam_date - report.date).days} day(s) to the exam"
     out = [head, "", tabulate(rows, headers=["domain", "weight", "cards", "new", "learning", "mature", "suspended",
                                              "leeches", "retention", "ready"]), "",
-           "Due reviews, next 14 days:", *bar_chart(report["forecast"], report["date"], 14), "",
-           "Reviews, last 12 weeks:", *heatmap(report["history"], report["date"])]
-    if report["leeches"]:
+           "Due reviews, next 14 days:", *bar_chart(report.forecast, report.date, 14), "",
+           "Reviews, last 12 weeks:", *heatmap(report.history, report.date)]
+    if report.leeches:
         out += ["", "Leeches (failed 8 times; rewrite or suspend them):"]
-        out += [f"  {card_id}: {front[:70]}" for card_id, front in report["leeches"]]
+        out += [f"  {card_id}: {front[:70]}" for card_id, front in report.leeches]
     return "\n".join(out)

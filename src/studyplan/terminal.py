@@ -44,7 +44,7 @@ class _Screen:
 
     def front(self, card: QueueCard, progress: Progress) -> None:
         minutes = int(progress.seconds // 60)
-        tag = " re-ask" if progress.reask else (" new" if card.is_new else "")
+        tag = " re-ask" if progress.reask else (" drill" if card.drill else (" new" if card.is_new else ""))
         head = f"[{progress.done} done / {progress.left} left · {minutes} min] {card.exam} › {card.domain}{tag}"
         self.out()
         self.out(head[: self.width], fg="cyan", bold=True)

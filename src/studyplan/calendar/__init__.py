@@ -18,6 +18,8 @@ The only thing read from outside is the package's own Jinja2 template for HTML.
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
@@ -38,7 +40,7 @@ PHASE_ORDER = ("foundations", "core", "domains", "final_review", "exam")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
-STUDY_KINDS = ("course", "new_cards", "reviews", "practice_exam")
+STUDY_KINDS = ("course", "new_cards", "reviews", "drill", "practice_exam")
 DAY_OFF_TITLE = "Day off"
 
 
@@ -49,6 +51,7 @@ class DayActual:
     reviewed: int
     new: int
     minutes: int
+    course_minutes: int = 0
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ class CalendarContext:
     exam_duration_minutes: int = 0
     today: date | None = None
     actuals: Mapping[date, DayActual] = field(default_factory=dict)
+    title: Callable[[Any], str] = lambda task: getattr(task, "label", "") or str(task.kind)
+    domain_names: Mapping[str, str] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- shared model
@@ -135,7 +140,7 @@ def domain_table(plan, ctx: CalendarContext) -> dict[str, DomainInfo]:
         for t in day.tasks:
             if t.kind == "new_cards" and t.domain and t.domain not in out:
                 extra += 1
-                name = t.title.split(":", 1)[1].strip() if ":" in t.title else t.domain
+                name = ctx.domain_names.get(t.domain, t.domain)
                 out[t.domain] = DomainInfo(t.domain, name or t.domain, None, f"F{extra}")
     return out
 
@@ -160,7 +165,7 @@ def _kind(day, plan) -> str:
         return "exam"
     if any(k in STUDY_KINDS for k in kinds):
         return "study"
-    if day.date in tuple(plan.days_off) or any(t.title == DAY_OFF_TITLE for t in day.tasks):
+    if day.date in tuple(plan.days_off) or any(t.kind == "day_off" for t in day.tasks):
         return "off"
     if day.date.weekday() in tuple(plan.study_weekdays):
         return "free"
@@ -173,19 +178,18 @@ def day_view(day, plan, ctx: CalendarContext, domains: Mapping[str, DomainInfo])
     exam = ""
     for t in day.tasks:
         if t.kind == "course":
-            courses.append(t.title)
+            courses.append(ctx.title(t))
         elif t.kind == "new_cards":
-            info = domains.get(t.domain) or DomainInfo(t.domain, t.domain or t.title, None, t.domain or "?")
+            info = domains.get(t.domain) or DomainInfo(t.domain, t.domain, None, t.domain or "?")
             new.append((info, int(t.count)))
+        elif t.kind == "drill" or (t.kind == "reviews" and t.domain):
+            drills += int(t.count)
         elif t.kind == "reviews":
-            if t.domain:
-                drills += int(t.count)
-            else:
-                reviews += int(t.count)
+            reviews += int(t.count)
         elif t.kind == "practice_exam":
-            practice.append(t.title)
+            practice.append(ctx.title(t))
         elif t.kind == "exam":
-            exam = t.title
+            exam = ctx.title(t)
     past = ctx.today is not None and day.date < ctx.today
     actual = ctx.actuals.get(day.date) if past else None
     return DayView(

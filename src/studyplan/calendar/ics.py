@@ -32,12 +32,12 @@ def uid_for(exam_id: str, learner: str, day: date, kind: str) -> str:
             f"{day.strftime('%Y%m%d')}-{kind}@studyplan")
 
 
-def _description(v: DayView) -> str:
+def _description(v: DayView, ctx: CalendarContext) -> str:
     lines = []
     for t in v.tasks:
-        if t.kind in ("rest", "exam"):
+        if t.kind in ("rest", "day_off", "free", "exam"):
             continue
-        line = f"- {t.title}"
+        line = f"- {ctx.title(t)}"
         if t.kind == "new_cards" and t.count:
             line += f": {t.count} cards"
         if t.minutes:
@@ -78,7 +78,7 @@ def render_ics(plan, ctx: CalendarContext, start: date | None = None, end: date 
             ev.add("uid", uid_for(ctx.exam_id, ctx.learner, v.date, "study"))
             ev.add("dtstamp", stamp)
             ev.add("summary", _summary(v, ctx))
-            ev.add("description", _description(v))
+            ev.add("description", _description(v, ctx))
             ev.add("categories", ["studyplan", v.phase])
             if at is not None and v.minutes > 0:
                 begin = datetime.combine(v.date, at.replace(tzinfo=None), tzinfo=at.tzinfo)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -110,6 +110,7 @@ class ReviewLog(Base):
     prev_lapses: Mapped[int | None] = mapped_column(Integer, nullable=True)
     prev_introduced_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    drill: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class PlanRow(Base):
@@ -126,6 +127,10 @@ class PlanRow(Base):
     days_off: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    long_days: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    new_cards_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    skip_courses: Mapped[str] = mapped_column(Text, default="", server_default="")
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     days: Mapped[list["PlanDay"]] = relationship(
         back_populates="plan", order_by="PlanDay.day", cascade="all, delete-orphan"
     )
@@ -157,4 +162,21 @@ class PlanTask(Base):
     domain: Mapped[str] = mapped_column(String(64), default="")
     count: Mapped[int] = mapped_column(Integer, default=0)
     minutes: Mapped[int] = mapped_column(Integer, default=0)
+    course_id: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    module: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    continued: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     plan_day: Mapped[PlanDay] = relationship(back_populates="tasks")
+
+
+class CourseLog(Base):
+    """Course minutes (and practice exams) a learner checked off, one row per day and module."""
+
+    __tablename__ = "course_log"
+    __table_args__ = (UniqueConstraint("learner_id", "day", "course_id", "module"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    course_id: Mapped[str] = mapped_column(String(64))
+    module: Mapped[int] = mapped_column(Integer)
+    minutes: Mapped[int] = mapped_column(Integer)

@@ -1,28 +1,39 @@
-"""Storing and reading plans: one active plan per learner, kept with its days and tasks."""
+"""Storing and reading plans (one active plan per learner) and the course work checked off."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from studyplan.db.models import PlanDay, PlanRow, PlanTask
+from studyplan.db.models import CourseLog, PlanDay, PlanRow, PlanTask
+from studyplan.plan import Day, Plan, Task, TaskKind
+
+# course_log rows for practice exams use this course id (module = the exam's number).
+PRACTICE_EXAM_ID = "@practice-exam"
 
 
-def save_plan(session: Session, learner_id: int, plan, now: datetime) -> int:
-    """Store *plan* (a planner.Plan) as the learner's active plan; the previous one is kept inactive."""
-    session.execute(update(PlanRow).where(PlanRow.learner_id == learner_id, PlanRow.active.is_(True)).values(active=False))
+def _join(values) -> str:
+    return ",".join(str(v) for v in values)
+
+
+def save_plan(session: Session, learner_id: int, plan: Plan, now: datetime) -> int:
+    """Store *plan* as the learner's active plan; the previous one is kept inactive."""
+    session.execute(update(PlanRow).where(PlanRow.learner_id == learner_id, PlanRow.active.is_(True))
+                    .values(active=False))
     row = PlanRow(
         learner_id=learner_id, exam_id=plan.exam, background=plan.background, start=plan.start,
-        exam_date=plan.exam_date, minutes_per_day=plan.minutes_per_day,
-        study_days=",".join(str(d) for d in plan.study_weekdays),
-        days_off=",".join(d.isoformat() for d in plan.days_off), created_at=now, active=True,
+        exam_date=plan.exam_date, minutes_per_day=plan.minutes_per_day, study_days=_join(plan.study_weekdays),
+        days_off=_join(d.isoformat() for d in plan.days_off), created_at=now, active=True,
+        long_days=_join(plan.long_days), new_cards_limit=plan.new_cards_limit,
+        skip_courses=_join(plan.skip_courses), notes="\n".join(plan.notes),
     )
     for day in plan.days:
         drow = PlanDay(day=day.date, phase=day.phase, minutes=day.minutes)
         drow.tasks = [
-            PlanTask(position=i, kind=t.kind, title=t.title, domain=t.domain, count=t.count, minutes=t.minutes)
+            PlanTask(position=i, kind=str(t.kind), title=t.label, domain=t.domain, count=t.count, minutes=t.minutes,
+                     course_id=t.course_id, module=t.module, continued=t.continued)
             for i, t in enumerate(day.tasks)
         ]
         row.days.append(drow)
@@ -31,10 +42,15 @@ def save_plan(session: Session, learner_id: int, plan, now: datetime) -> int:
     return row.id
 
 
-def active_plan(session: Session, learner_id: int):
-    """The learner's active plan as a planner.Plan, or None."""
-    from studyplan.planner import Day, Plan, Task
+def _kind(value: str) -> TaskKind:
+    try:
+        return TaskKind(value)
+    except ValueError:
+        return TaskKind.FREE
 
+
+def active_plan(session: Session, learner_id: int) -> Plan | None:
+    """The learner's active plan, or None."""
     row = session.scalar(
         select(PlanRow)
         .where(PlanRow.learner_id == learner_id, PlanRow.active.is_(True))
@@ -44,8 +60,10 @@ def active_plan(session: Session, learner_id: int):
     if row is None:
         return None
     days = tuple(
-        Day(date=d.day, phase=d.phase,
-            tasks=tuple(Task(kind=t.kind, title=t.title, domain=t.domain, count=t.count, minutes=t.minutes) for t in d.tasks))
+        Day(date=d.day, phase=d.phase, tasks=tuple(
+            Task(kind=_kind(t.kind), minutes=t.minutes, count=t.count, domain=t.domain, course_id=t.course_id,
+                 module=t.module, continued=t.continued, label="" if t.course_id else t.title)
+            for t in d.tasks))
         for d in row.days
     )
     return Plan(
@@ -53,11 +71,44 @@ def active_plan(session: Session, learner_id: int):
         minutes_per_day=row.minutes_per_day,
         study_weekdays=tuple(int(x) for x in row.study_days.split(",") if x),
         days_off=tuple(date.fromisoformat(x) for x in row.days_off.split(",") if x),
-        days=days,
+        days=days, long_days=tuple(int(x) for x in row.long_days.split(",") if x),
+        new_cards_limit=row.new_cards_limit, skip_courses=tuple(x for x in row.skip_courses.split(",") if x),
+        notes=tuple(x for x in row.notes.split("\n") if x),
     )
 
 
-def has_active_plan(session: Session, learner_id: int) -> bool:
-    return session.scalar(
-        select(PlanRow.id).where(PlanRow.learner_id == learner_id, PlanRow.active.is_(True)).limit(1)
-    ) is not None
+def log_course(session: Session, learner_id: int, day: date, course_id: str, module: int, minutes: int) -> bool:
+    """Record *minutes* of a module done on *day*; False when that day's entry exists already."""
+    found = session.scalar(select(CourseLog.id).where(
+        CourseLog.learner_id == learner_id, CourseLog.day == day, CourseLog.course_id == course_id,
+        CourseLog.module == module))
+    if found is not None:
+        return False
+    session.add(CourseLog(learner_id=learner_id, day=day, course_id=course_id, module=module, minutes=minutes))
+    session.flush()
+    return True
+
+
+def course_minutes(session: Session, learner_id: int, until: date | None = None) -> dict[tuple[str, int], int]:
+    """(course id, module) -> minutes checked off, on days up to *until* when given."""
+    query = (select(CourseLog.course_id, CourseLog.module, func.sum(CourseLog.minutes))
+             .where(CourseLog.learner_id == learner_id).group_by(CourseLog.course_id, CourseLog.module))
+    if until is not None:
+        query = query.where(CourseLog.day <= until)
+    return {(c, m): int(n or 0) for c, m, n in session.execute(query)}
+
+
+def course_days(session: Session, learner_id: int, start: date, end: date) -> dict[date, int]:
+    """Minutes of course work and practice exams checked off per day in [start, end]."""
+    rows = session.execute(
+        select(CourseLog.day, func.sum(CourseLog.minutes))
+        .where(CourseLog.learner_id == learner_id, CourseLog.day >= start, CourseLog.day <= end)
+        .group_by(CourseLog.day))
+    return {day: int(n or 0) for day, n in rows}
+
+
+def plan_made_on(session: Session, learner_id: int) -> date | None:
+    """The day the learner's active plan was made (created or replanned)."""
+    made = session.scalar(select(PlanRow.created_at).where(PlanRow.learner_id == learner_id,
+                                                            PlanRow.active.is_(True)).order_by(PlanRow.id.desc()))
+    return made.date() if made is not None else None

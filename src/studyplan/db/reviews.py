@@ -14,9 +14,10 @@ from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from studyplan.db.models import CardRow, CardState, DomainRow, Learner, ReviewLog
+from studyplan.forecast import GradeCounts, grade_class
+from studyplan.metrics import MATURE_DAYS, CardMemory, is_leech
 from studyplan.sm2 import Sm2State, review
 
-LEECH_LAPSES = 8  # Anki's default leech threshold
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,7 @@ class QueueCard:
     source: str
     is_new: bool
     due: date | None = None
+    drill: bool = False  # served as a drill: graded as practice, the schedule unchanged
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,10 +119,11 @@ _INSERT_LOG = insert(_LOG)
 
 
 def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, now: datetime, today: date,
-               seconds: float = 0.0, practice: bool = False) -> GradeResult:
+               seconds: float = 0.0, practice: bool = False, drill: bool = False) -> GradeResult:
     """Record one grade: the new SM-2 state and its log row, in the caller's transaction.
 
-    A practice grade (a same-day re-ask) is logged with the state unchanged. A card that
+    A practice grade (a same-day re-ask, or a *drill* of a card that is not due) is logged
+    with the state unchanged. A card that
     another session already graded today (its due moved past today, or a new card that
     now has a state) is skipped, so nothing is graded twice.
     """
@@ -136,7 +139,7 @@ def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, n
     lapses = row.lapses if row is not None else 0
     new_lapses = lapses + (1 if grade < 3 and not practice else 0)
     leech = bool(row.leech) if row is not None else False
-    became_leech = not leech and new_lapses >= LEECH_LAPSES
+    became_leech = not leech and is_leech(new_lapses)
     values = dict(easiness=after.easiness, interval=after.interval, repetitions=after.repetitions, due=after.due,
                   lapses=new_lapses, leech=leech or became_leech)
     if row is None:
@@ -150,7 +153,7 @@ def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, n
         prev_easiness=row.easiness if row else None, prev_interval=row.interval if row else None,
         prev_repetitions=row.repetitions if row else None, prev_due=row.due if row else None,
         prev_lapses=lapses if row else None, prev_introduced_on=row.introduced_on if row else None,
-        seconds=seconds,
+        seconds=seconds, drill=drill,
     )).inserted_primary_key[0]
     return GradeResult(log_id, after, leech=became_leech)
 
@@ -187,7 +190,7 @@ def undo_grade(session: Session, learner_id: int, log_id: int) -> str | None:
             session.execute(update(CardState).where(*where).values(
                 easiness=log.prev_easiness, interval=log.prev_interval, repetitions=log.prev_repetitions,
                 due=log.prev_due, lapses=log.prev_lapses, introduced_on=log.prev_introduced_on,
-                leech=log.prev_lapses >= LEECH_LAPSES,
+                leech=is_leech(log.prev_lapses),
             ))
     session.delete(log)
     return log.card_id
@@ -283,7 +286,7 @@ def count_due(session: Session, learner_id: int, today: date, exams: list[str]) 
 
 
 def domain_card_stats(session: Session, learner_id: int, exam: str) -> dict[str, dict[str, int]]:
-    """Per domain slug of *exam*: total, new, learning, mature (interval >= 21), suspended, leeches."""
+    """Per domain slug of *exam*: total, new, learning, mature, suspended, leeches."""
     from sqlalchemy import case
 
     state = CardState
@@ -292,8 +295,8 @@ def domain_card_stats(session: Session, learner_id: int, exam: str) -> dict[str,
         select(
             DomainRow.slug,
             func.count(CardRow.id),
-            func.sum(case((and_(introduced, state.interval >= 21), 1), else_=0)),
-            func.sum(case((and_(introduced, state.interval < 21), 1), else_=0)),
+            func.sum(case((and_(introduced, state.interval >= MATURE_DAYS), 1), else_=0)),
+            func.sum(case((and_(introduced, state.interval < MATURE_DAYS), 1), else_=0)),
             func.sum(case((state.suspended.is_(True), 1), else_=0)),
             func.sum(case((state.leech.is_(True), 1), else_=0)),
         )
@@ -346,3 +349,107 @@ def introduced_per_day(session: Session, learner_id: int, start: date, end: date
         .group_by(CardState.introduced_on)
     )
     return {day: n for day, n in rows}
+
+
+def drill_cards(session: Session, learner_id: int, exam: str, today: date, per_domain: dict[str, int]
+                ) -> list[QueueCard]:
+    """Introduced cards of *exam* that are not due and not drilled today, weakest first
+    (most lapses, lowest E-Factor), up to a count per domain slug, domains interleaved."""
+    drilled = select(ReviewLog.card_id).where(ReviewLog.learner_id == learner_id, ReviewLog.review_day == today,
+                                              ReviewLog.drill.is_(True))
+    picked: list[QueueCard] = []
+    for slug, count in per_domain.items():
+        if count <= 0:
+            continue
+        query = (
+            select(*_CARD_COLUMNS, CardState.due)
+            .join(CardState, and_(CardState.card_id == CardRow.id, CardState.learner_id == learner_id))
+            .join(DomainRow, CardRow.domain_id == DomainRow.id)
+            .where(CardRow.exam_id == exam, DomainRow.slug == slug, CardRow.retired_at.is_(None),
+                   CardState.suspended.is_(False), CardState.introduced_on.is_not(None), CardState.due > today,
+                   CardRow.id.not_in(drilled))
+            .order_by(CardState.lapses.desc(), CardState.easiness, CardState.due.desc(), CardRow.position)
+            .limit(count)
+        )
+        picked.extend(QueueCard(r[0], r[1], r[2], r[3], r[4], r[5], False, r[6]) for r in session.execute(query))
+    return interleave(picked)
+
+
+def drills_on(session: Session, learner_id: int, day: date) -> dict[str, int]:
+    """Drills graded on *day* per domain slug."""
+    rows = session.execute(
+        select(DomainRow.slug, func.count())
+        .select_from(ReviewLog)
+        .join(CardRow, CardRow.id == ReviewLog.card_id)
+        .join(DomainRow, CardRow.domain_id == DomainRow.id)
+        .where(ReviewLog.learner_id == learner_id, ReviewLog.review_day == day, ReviewLog.drill.is_(True))
+        .group_by(DomainRow.slug))
+    return dict(rows.all())
+
+
+def grade_counts(session: Session, learner_id: int, exams: list[str]) -> GradeCounts:
+    """The learner's grades by class: first exposures, reviews, same-day re-asks."""
+    from sqlalchemy import case
+
+    first = ReviewLog.prev_easiness.is_(None)
+    rows = session.execute(
+        select(ReviewLog.practice, first, ReviewLog.grade, func.count())
+        .join(CardRow, CardRow.id == ReviewLog.card_id)
+        .where(ReviewLog.learner_id == learner_id, ReviewLog.drill.is_(False), CardRow.exam_id.in_(exams))
+        .group_by(ReviewLog.practice, case((first, 1), else_=0), ReviewLog.grade))
+    intro, reviews = [0, 0, 0, 0], [0, 0, 0, 0]
+    reasks = passed = 0
+    for practice, is_first, grade, n in rows:
+        if practice:
+            reasks += n
+            passed += n if grade >= 4 else 0
+        elif is_first:
+            intro[grade_class(grade)] += n
+        else:
+            reviews[grade_class(grade)] += n
+    days = session.scalar(select(func.count(func.distinct(ReviewLog.review_day)))
+                          .where(ReviewLog.learner_id == learner_id)) or 0
+    return GradeCounts(tuple(intro), tuple(reviews), reasks, passed, int(days))  # type: ignore[arg-type]
+
+
+def card_memories(session: Session, learner_id: int, exam: str) -> tuple[list[CardMemory], dict[str, int]]:
+    """The learner's introduced cards of *exam* for the forgetting model, and the number
+    of active cards per domain slug (suspended and retired cards left out of both)."""
+    live = and_(CardRow.exam_id == exam, CardRow.retired_at.is_(None))
+    memories = [CardMemory(slug, interval, due) for slug, interval, due in session.execute(
+        select(DomainRow.slug, CardState.interval, CardState.due)
+        .join(CardRow, CardRow.id == CardState.card_id)
+        .join(DomainRow, CardRow.domain_id == DomainRow.id)
+        .where(CardState.learner_id == learner_id, CardState.introduced_on.is_not(None),
+               CardState.suspended.is_(False), live))]
+    suspended = select(CardState.card_id).where(CardState.learner_id == learner_id, CardState.suspended.is_(True))
+    totals = dict(session.execute(
+        select(DomainRow.slug, func.count(CardRow.id))
+        .join(DomainRow, CardRow.domain_id == DomainRow.id)
+        .where(live, CardRow.id.not_in(suspended))
+        .group_by(DomainRow.slug)).all())
+    return memories, totals
+
+
+def review_outcomes(session: Session, learner_id: int) -> tuple[int, int]:
+    """(reviews of learned cards, of which passed with grade >= 3): the learner's retention."""
+    from sqlalchemy import case
+
+    n, ok = session.execute(
+        select(func.count(), func.sum(case((ReviewLog.grade >= 3, 1), else_=0)))
+        .where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(False), ReviewLog.prev_repetitions > 0)
+    ).one()
+    return int(n or 0), int(ok or 0)
+
+
+def introduced_between(session: Session, learner_id: int, start: date, end: date, exams: list[str]) -> int:
+    """Cards of *exams* first introduced on a day in [start, end] (suspended ones included:
+    they were studied)."""
+    if end < start:
+        return 0
+    return session.scalar(
+        select(func.count())
+        .select_from(CardState)
+        .join(CardRow, CardRow.id == CardState.card_id)
+        .where(CardState.learner_id == learner_id, CardState.introduced_on >= start,
+               CardState.introduced_on <= end, CardRow.exam_id.in_(exams))) or 0
