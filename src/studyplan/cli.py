@@ -381,14 +381,16 @@ def replan(ws, minutes_per_day, exam_date, skip_courses, new_cards, long_days):
 @pass_workspace
 def review(ws, max_cards, domain, new_only, reviews_only, exam, drill):
     """Today's review session: reveal, grade 0-5, u undo, s suspend, e where, q quit."""
-    from studyplan import study
+    from studyplan import study, study_cards
     from studyplan.session import ReviewSession, summary_text
     from studyplan.terminal import LineConsole, TerminalConsole, use_colour
 
     if sum((new_only, reviews_only, drill)) > 1:
         raise click.UsageError("--new-only, --reviews-only and --drill exclude each other")
     queue = study.review_queue(ws, max_cards, domain, new_only, reviews_only, exam, drill)
-    if not queue:
+    # Today's re-asks left by an earlier session come back after the queue.
+    reasks = [] if drill else study_cards.pending_reasks(ws, domain, new_only)
+    if not queue and not reasks:
         current = study.active_plan(ws)
         if exam or current is None:
             hint = "" if exam else " No plan yet: run 'studyplan plan create', or pass --exam to study new cards."
@@ -399,7 +401,7 @@ def review(ws, max_cards, domain, new_only, reviews_only, exam, drill):
     colour = use_colour()
     console = TerminalConsole(colour) if sys.stdin.isatty() else LineConsole(colour)
     session = ReviewSession(ws.transaction, ws.learner_id, queue, ws.today, ws.now,
-                            where=lambda card: study.card_location(ws, card))
+                            where=lambda card: study.card_location(ws, card), reasks=reasks)
     with console, _signals_interrupt():
         outcome = session.run(console)
     click.echo(summary_text(study.finish_report(ws, outcome)))
@@ -560,3 +562,7 @@ from studyplan.cli_admin import backup, cohort, restore  # noqa: E402
 cli.add_command(backup)
 cli.add_command(restore)
 cli.add_command(cohort)
+
+from studyplan.cli_cards import cards  # noqa: E402
+
+cli.add_command(cards)

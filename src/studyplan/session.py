@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Callable, Protocol
 
-from studyplan.db.reviews import QueueCard, grade_card, suspend_card, undo_grade
+from studyplan.db.reviews import QueueCard, Suspension, grade_card, suspend_card, undo_grade, undo_suspend
 from studyplan.metrics import LEECH_LAPSES, needs_reask
 
 REVEAL, QUIT, UNDO, SUSPEND, EDIT = "reveal", "quit", "undo", "suspend", "edit"
@@ -46,6 +46,15 @@ class Graded:
 
 
 @dataclass
+class Suspended:
+    """A suspend on the undo stack: where the card was shown from, and the re-asks it dropped."""
+    card: QueueCard
+    practice: bool
+    suspension: Suspension
+    dropped: list[tuple[int, QueueCard]]  # (index in the re-ask queue, card), ascending
+
+
+@dataclass
 class Outcome:
     graded: list[Graded] = field(default_factory=list)
     suspended: list[str] = field(default_factory=list)
@@ -61,15 +70,24 @@ class Outcome:
 
 
 class ReviewSession:
-    """One sitting: due cards, then new cards, then re-asks of cards graded below 4."""
+    """One sitting: due cards, then new cards, then re-asks of cards graded below 4.
+
+    *reasks* are re-asks left over from an earlier sitting today (see
+    `db.reviews.pending_reasks`); they are asked after the queue, as practice. `u` undoes
+    grades and suspends, most recent first.
+    """
 
     def __init__(self, transaction: Callable, learner_id: int, queue: list[QueueCard], today: date,
                  now: Callable[[], datetime], clock: Callable[[], float] = time.monotonic,
-                 where: Callable[[QueueCard], str] = lambda card: card.source):
+                 where: Callable[[QueueCard], str] = lambda card: card.source,
+                 reasks: list[QueueCard] = ()):
         self.transaction = transaction
         self.learner_id = learner_id
         self.pending: deque[QueueCard] = deque(queue)
-        self.reasks: deque[QueueCard] = deque()
+        queued = {c.card_id for c in queue}
+        # A card already in the queue is asked there; asking it again as practice would double it.
+        self.reasks: deque[QueueCard] = deque(c for c in reasks if c.card_id not in queued)
+        self.undo_stack: list[Graded | Suspended] = []
         self.today = today
         self.now = now
         self.clock = clock
@@ -109,11 +127,7 @@ class ReviewSession:
                 elif action == EDIT:
                     console.say(f"card {card.card_id} in {self.where(card)}")
                 elif action == SUSPEND:
-                    with self.transaction() as db:
-                        suspend_card(db, self.learner_id, card.card_id, self.today)
-                    self.outcome.suspended.append(card.card_id)
-                    self.reasks = deque(c for c in self.reasks if c.card_id != card.card_id)
-                    console.say(f"suspended {card.card_id}")
+                    self._suspend(console, card, reask)
                     break
                 elif action == UNDO:
                     if self._undo(console, card, reask):
@@ -135,29 +149,55 @@ class ReviewSession:
             self.outcome.skipped.append(card.card_id)
             console.say(f"{card.card_id}: {result.skipped}; not graded again")
             return
-        self.outcome.graded.append(Graded(card, grade, practice, seconds, result.log_id))
+        graded = Graded(card, grade, practice, seconds, result.log_id)
+        self.outcome.graded.append(graded)
+        self.undo_stack.append(graded)
         if result.leech:
             self.outcome.leeches.append(card.card_id)
             console.say(f"{card.card_id} is now a leech (failed {LEECH_LAPSES} times): consider rewriting or suspending it")
         if needs_reask(grade) and not card.drill:
             self.reasks.append(card)
 
+    def _suspend(self, console: Console, card: QueueCard, reask: bool) -> None:
+        with self.transaction() as db:
+            suspension = suspend_card(db, self.learner_id, card.card_id, self.today)
+        dropped = [(i, c) for i, c in enumerate(self.reasks) if c.card_id == card.card_id]
+        self.reasks = deque(c for c in self.reasks if c.card_id != card.card_id)
+        self.undo_stack.append(Suspended(card, reask, suspension, dropped))
+        self.outcome.suspended.append(card.card_id)
+        console.say(f"suspended {card.card_id}")
+
     def _undo(self, console: Console, current: QueueCard, reask: bool) -> bool:
-        if not self.outcome.graded:
+        if not self.undo_stack:
             console.say("nothing to undo")
             return False
-        last = self.outcome.graded.pop()
-        with self.transaction() as db:
-            undo_grade(db, self.learner_id, last.log_id)
-        if needs_reask(last.grade) and not last.card.drill:
-            # Drop the re-ask that grade queued (the newest one of that card).
-            for i in range(len(self.reasks) - 1, -1, -1):
-                if self.reasks[i].card_id == last.card.card_id:
-                    del self.reasks[i]
-                    break
-        self._put_back(current, reask)
+        last = self.undo_stack.pop()
+        # Grades and suspends enter the stack in the order they enter the outcome's lists,
+        # so the newest of each kind is the last of its list.
+        if isinstance(last, Suspended):
+            with self.transaction() as db:
+                undo_suspend(db, self.learner_id, last.suspension)
+            self.outcome.suspended.pop()
+            self._put_back(current, reask)
+            # With the current card back, the re-asks are as the suspend left them: the ones
+            # it dropped go back to their old places, lowest index first.
+            for i, card in last.dropped:
+                self.reasks.insert(i, card)
+            message = f"undid suspend of {last.card.card_id}"
+        else:
+            with self.transaction() as db:
+                undo_grade(db, self.learner_id, last.log_id)
+            self.outcome.graded.pop()
+            if needs_reask(last.grade) and not last.card.drill:
+                # Drop the re-ask that grade queued (the newest one of that card).
+                for i in range(len(self.reasks) - 1, -1, -1):
+                    if self.reasks[i].card_id == last.card.card_id:
+                        del self.reasks[i]
+                        break
+            self._put_back(current, reask)
+            message = f"undid grade {last.grade} of {last.card.card_id}"
         self._put_back(last.card, last.practice and not last.card.drill)
-        console.say(f"undid grade {last.grade} of {last.card.card_id}")
+        console.say(message)
         return True
 
 

@@ -256,3 +256,118 @@ def test_narrow_terminal_and_no_color(run, monkeypatch):
     assert len(card) > 5 and all(len(line) <= 40 for line in card), card
     assert "\x1b[" not in result.stdout
     assert "grade: 0 blackout" in result.stdout
+
+
+# ------------------------------------------------------------------ undo of a suspend (issue 10)
+
+
+def fronts(result):
+    return [line for line in result.stdout.splitlines() if line.startswith("Q: ")]
+
+
+def test_undo_of_a_suspended_new_card_makes_it_new_again_and_shows_it(run, db_path):
+    result = session(run, ["s", "u", "q"], TODAY)
+    assert result.exit_code == 0, result.output
+    assert "suspended tiny-alpha-001" in result.stdout
+    assert "undid suspend of tiny-alpha-001" in result.stdout
+    assert fronts(result) == ["Q: Question 1 about alpha?", "Q: Question 1 about beta?", "Q: Question 1 about alpha?"]
+    assert "suspended:" not in result.stdout  # the summary no longer lists it
+    assert rows(db_path, "select count(*) from card_state") == [(0,)]  # the row made to hold the flag is gone
+    again = session(run, ["q"], TODAY)
+    assert fronts(again) == ["Q: Question 1 about alpha?"]
+    assert "tiny › alpha new" in again.stdout
+
+
+def test_undo_of_a_suspend_restores_a_studied_card_exactly(run, db_path):
+    session(run, ["5", "5"], TODAY, "--max", "2")
+    before = rows(db_path, "select * from card_state")
+    result = session(run, ["s", "u", "q"], TODAY + timedelta(days=1), "--reviews-only")
+    assert "undid suspend of tiny-alpha-001" in result.stdout
+    assert fronts(result) == ["Q: Question 1 about alpha?", "Q: Question 1 about beta?", "Q: Question 1 about alpha?"]
+    assert rows(db_path, "select * from card_state") == before
+
+
+def test_undo_takes_grades_and_suspends_most_recent_first(run, db_path):
+    result = session(run, ["4", "s", "u", "u", "q"], TODAY)
+    out = result.stdout
+    assert out.index("undid suspend of tiny-beta-001") < out.index("undid grade 4 of tiny-alpha-001")
+    assert fronts(result) == ["Q: Question 1 about alpha?", "Q: Question 1 about beta?", "Q: Question 2 about alpha?",
+                              "Q: Question 1 about beta?", "Q: Question 1 about alpha?"]
+    assert rows(db_path, "select count(*) from card_state") == [(0,)]
+    assert rows(db_path, "select count(*) from review_log") == [(0,)]
+    assert "nothing to undo" in session(run, ["s", "u", "u", "q"], TODAY).stdout
+
+
+def test_undo_of_a_suspend_during_re_asks_keeps_the_re_ask(run, db_path):
+    # alpha-001 graded 2 waits for its re-ask; beta-001 is suspended, then the suspend undone.
+    result = session(run, ["2", "s", "u", "4", "4"], TODAY, "--max", "2")
+    assert result.exit_code == 0, result.output
+    assert fronts(result) == ["Q: Question 1 about alpha?", "Q: Question 1 about beta?", "Q: Question 1 about alpha?",
+                              "Q: Question 1 about beta?", "Q: Question 1 about alpha?"]
+    assert rows(db_path, "select card_id, grade, practice from review_log order by id") == [
+        ("tiny-alpha-001", 2, 0), ("tiny-beta-001", 4, 0), ("tiny-alpha-001", 4, 1)]
+    assert rows(db_path, "select count(*) from card_state where suspended = 1") == [(0,)]
+    assert "Session complete" in result.stdout
+
+
+# ------------------------------------------------------------------ re-asks survive a new session (issue 10)
+
+
+def log(db_path):
+    return rows(db_path, "select card_id, grade, practice from review_log order by id")
+
+
+def test_re_asks_left_at_end_of_input_come_back_the_same_day_as_practice(run, db_path):
+    first = session(run, ["3"], TODAY, "--max", "1")  # end of input before the re-ask is answered
+    assert "re-ask" in first.stdout
+    state = rows(db_path, "select * from card_state")
+    second = session(run, ["2"], TODAY, "--reviews-only")
+    assert second.exit_code == 0, second.output
+    assert "[0 done / 1 left · 0 min] tiny › alpha re-ask" in second.stdout
+    third = session(run, ["5"], TODAY, "--reviews-only")  # graded below 4 again: still pending
+    assert fronts(third) == ["Q: Question 1 about alpha?"]
+    assert log(db_path) == [("tiny-alpha-001", 3, 0), ("tiny-alpha-001", 2, 1), ("tiny-alpha-001", 5, 1)]
+    assert rows(db_path, "select * from card_state") == state  # practice never moves the schedule
+    done = session(run, [], TODAY, "--reviews-only")
+    assert done.stdout.startswith("Nothing to review now.")
+
+
+def test_re_asks_come_after_the_due_and_new_cards_after_a_quit(run, db_path):
+    session(run, ["1", "q"], TODAY)
+    result = session(run, ["4"] * 10, TODAY)
+    heads = [line for line in result.stdout.splitlines() if line.startswith("[")]
+    assert heads[0].startswith("[0 done / 10 left")  # nine new cards and the re-ask
+    assert "re-ask" not in "".join(heads[:-1]) and heads[-1].endswith("tiny › alpha re-ask")
+    assert fronts(result)[-1] == "Q: Question 1 about alpha?"
+    assert log(db_path)[-1] == ("tiny-alpha-001", 4, 1)
+    assert rows(db_path, "select count(*) from review_log where practice = 0") == [(10,)]
+
+
+def test_pending_re_asks_skip_suspended_undone_and_other_days_and_follow_the_filters(run, db_path):
+    session(run, ["2", "q"], TODAY, "--max", "1", "--domain", "alpha")
+    session(run, ["2", "u", "q"], TODAY, "--max", "1", "--domain", "beta")  # undone: nothing pending
+    assert "re-ask" not in session(run, [], TODAY, "--new-only", "--max", "1").stdout.split("\n", 2)[1]
+    assert session(run, ["q"], TODAY, "--reviews-only", "--domain", "beta").stdout.startswith("Nothing to review now.")
+    assert "Question 1 about alpha?" in session(run, ["q"], TODAY, "--reviews-only", "--domain", "alpha").stdout
+    tomorrow = session(run, ["q"], TODAY + timedelta(days=1), "--reviews-only")
+    assert "re-ask" not in tomorrow.stdout.split("\n", 2)[1]  # due tomorrow as a review, not a re-ask
+    suspended = session(run, ["s"], TODAY, "--reviews-only")
+    assert "suspended tiny-alpha-001" in suspended.stdout
+    assert session(run, [], TODAY, "--reviews-only").stdout.startswith("Nothing to review now.")
+
+
+def test_re_asks_survive_ctrl_c(db_path, tiny_decks, run):
+    proc = spawn(["review", "--exam", "tiny"], db_path, tiny_decks, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                 stderr=subprocess.PIPE)
+    fd = proc.stdout.fileno()
+    read_until(fd, b"Q: ")
+    proc.stdin.write(b"1\n")
+    proc.stdin.flush()
+    read_until(fd, b"] tiny")
+    proc.send_signal(signal.SIGINT)
+    read_until(fd, b"streak:")
+    proc.wait(timeout=10)
+    assert proc.returncode == 0
+    again = session(run, ["5"], TODAY, "--reviews-only")
+    assert "tiny › alpha re-ask\nQ: Question 1 about alpha?" in again.stdout
+    assert log(db_path) == [("tiny-alpha-001", 1, 0), ("tiny-alpha-001", 5, 1)]

@@ -1,4 +1,4 @@
-"""Queries of the review session: the queue, grading, undo, suspend, the history.
+"""Queries of the review session: the queue, grading, undo, suspend, re-asks, the history.
 
 Grading is one short transaction that reads the card's current state, applies SM-2 and
 appends the log row, so two sessions on one database never lose or double a grade.
@@ -196,15 +196,107 @@ def undo_grade(session: Session, learner_id: int, log_id: int) -> str | None:
     return log.card_id
 
 
-def suspend_card(session: Session, learner_id: int, card_id: str, today: date) -> None:
-    """Take a card out of every queue for this learner (a new card gets a state to hold the flag)."""
-    found = session.execute(
-        update(CardState).where(CardState.learner_id == learner_id, CardState.card_id == card_id).values(suspended=True)
-    ).rowcount
-    if not found:
-        session.execute(insert(CardState).values(
-            learner_id=learner_id, card_id=card_id, easiness=2.5, interval=0, repetitions=0, due=None,
-            lapses=0, suspended=True, leech=False, introduced_on=None))
+@dataclass(frozen=True, slots=True)
+class Suspension:
+    """What `suspend_card` did, so an undo can put back exactly the state before it."""
+    card_id: str
+    created: bool         # the card was new: a state row was inserted only to hold the flag
+    was_suspended: bool   # already suspended (by another session): nothing changed
+
+
+def suspend_card(session: Session, learner_id: int, card_id: str, today: date) -> Suspension:
+    """Take a card out of every queue for this learner (a new card gets a state to hold the flag).
+
+    Returns what changed, for `undo_suspend`.
+    """
+    where = (CardState.learner_id == learner_id, CardState.card_id == card_id)
+    was = session.scalar(select(CardState.suspended).where(*where))
+    if was is not None:
+        session.execute(update(CardState).where(*where).values(suspended=True))
+        return Suspension(card_id, created=False, was_suspended=bool(was))
+    session.execute(insert(CardState).values(
+        learner_id=learner_id, card_id=card_id, easiness=2.5, interval=0, repetitions=0, due=None,
+        lapses=0, suspended=True, leech=False, introduced_on=None))
+    return Suspension(card_id, created=True, was_suspended=False)
+
+
+def unsuspend_card(session: Session, learner_id: int, card_id: str) -> bool:
+    """Put a suspended card back in the queues; False if it was not suspended.
+
+    A state row that was never introduced (introduced_on is NULL: only `suspend_card`
+    writes such rows) existed just to hold the flag, so it is deleted and the card is new
+    again; left in place it would be neither new nor ever due.
+    """
+    where = (CardState.learner_id == learner_id, CardState.card_id == card_id, CardState.suspended.is_(True))
+    removed = session.execute(delete(CardState).where(*where, CardState.introduced_on.is_(None))).rowcount
+    if removed:
+        return True
+    return bool(session.execute(update(CardState).where(*where).values(suspended=False)).rowcount)
+
+
+def undo_suspend(session: Session, learner_id: int, suspension: Suspension) -> None:
+    """Restore the state a `suspend_card` found: no row for a new card, the flag cleared otherwise."""
+    if not suspension.was_suspended:
+        unsuspend_card(session, learner_id, suspension.card_id)
+
+
+@dataclass(frozen=True, slots=True)
+class SuspendedCard:
+    card_id: str
+    exam: str
+    domain: str
+    front: str
+
+
+def suspended_cards(session: Session, learner_id: int) -> list[SuspendedCard]:
+    """The learner's suspended cards still in the decks, by exam then deck order."""
+    rows = session.execute(
+        select(CardRow.id, CardRow.exam_id, DomainRow.slug, CardRow.front)
+        .join(CardState, and_(CardState.card_id == CardRow.id, CardState.learner_id == learner_id))
+        .join(DomainRow, CardRow.domain_id == DomainRow.id)
+        .where(CardState.suspended.is_(True), CardRow.retired_at.is_(None))
+        .order_by(CardRow.exam_id, DomainRow.position, CardRow.position, CardRow.id)
+    )
+    return [SuspendedCard(*row) for row in rows]
+
+
+def suspension_status(session: Session, learner_id: int | None, card_ids: list[str]) -> dict[str, bool | None]:
+    """For each id: True if suspended for the learner, False if not, None if no such card.
+
+    A learner not on the database yet (None) has nothing suspended.
+    """
+    known = set(session.scalars(select(CardRow.id).where(CardRow.id.in_(card_ids))))
+    suspended = set(session.scalars(
+        select(CardState.card_id)
+        .where(CardState.learner_id == learner_id, CardState.card_id.in_(card_ids), CardState.suspended.is_(True))
+    ))
+    return {cid: (cid in suspended) if cid in known else None for cid in card_ids}
+
+
+def pending_reasks(session: Session, learner_id: int, today: date) -> list[QueueCard]:
+    """Cards whose latest grade of *today* (scheduled or practice) is below 4, oldest first.
+
+    SM-2 asks them again the same day until they score 4 or 5; reading the log instead of
+    the session's memory lets them survive a quit, Ctrl-C or the end of input. Suspended
+    and retired cards are left out.
+    """
+    latest = (
+        select(func.max(ReviewLog.id).label("id"))
+        .where(ReviewLog.learner_id == learner_id, ReviewLog.review_day == today)
+        .group_by(ReviewLog.card_id)
+        .subquery()
+    )
+    query = (
+        select(*_CARD_COLUMNS, CardState.due)
+        .select_from(ReviewLog)
+        .join(latest, latest.c.id == ReviewLog.id)
+        .join(CardRow, CardRow.id == ReviewLog.card_id)
+        .join(DomainRow, CardRow.domain_id == DomainRow.id)
+        .join(CardState, and_(CardState.card_id == CardRow.id, CardState.learner_id == learner_id))
+        .where(ReviewLog.grade < 4, CardState.suspended.is_(False), CardRow.retired_at.is_(None))
+        .order_by(ReviewLog.id)
+    )
+    return [QueueCard(r[0], r[1], r[2], r[3], r[4], r[5], False, r[6]) for r in session.execute(query)]
 
 
 def review_history(session: Session, learner_id: int):
