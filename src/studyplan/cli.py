@@ -341,6 +341,9 @@ def done(ws, course, module):
     from studyplan import study
 
     report = study.mark_done(ws, course, module)
+    if not report.checked and not report.already:
+        click.echo(f"Nothing to check off: the plan has no course block or practice exam on {ws.today} "
+                   "(a whole module: studyplan done --course ID --module N).")
     for name in report.checked:
         click.echo(f"done: {name}")
     for name in report.already:

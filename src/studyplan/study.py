@@ -336,8 +336,7 @@ def mark_done(ws, course: str | None = None, module: int | None = None) -> DoneR
     day = plan.day(ws.today)
     tasks = [t for t in (day.tasks if day else ()) if t.kind in (TaskKind.COURSE, TaskKind.PRACTICE_EXAM)]
     if not tasks:
-        raise StudyplanError(f"nothing to check off: the plan has no course block or practice exam on {ws.today} "
-                             "(a whole module: studyplan done --course ID --module N)")
+        return DoneReport((), ())
     labels = plan_labels(ws, plan.exam)
     from studyplan.plan_views import task_title
 

@@ -11,7 +11,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from studyplan.calendar import CalendarContext, DayActual
-from studyplan.planner import Day, Plan, Task
+from studyplan.plan import Day, Plan, TaskKind
+from studyplan.plan import Task as TypedTask
+
+
+def Task(kind: str, title: str, domain: str = "", count: int = 0, minutes: int = 0) -> TypedTask:
+    """A task with its words given (as a stored legacy task): renderers show the title as is."""
+    kinds = {("rest", "Day off"): TaskKind.DAY_OFF, ("rest", "Nothing due: free day"): TaskKind.FREE}
+    typed = kinds.get((kind, title)) or (TaskKind.DRILL if kind == "reviews" and domain else TaskKind(kind))
+    return TypedTask(typed, minutes, count, domain, label=title)
 
 START = date(2027, 1, 11)
 EXAM = date(2027, 2, 24)
@@ -90,4 +98,4 @@ def all_dates(plan: Plan, start: date | None = None, end: date | None = None) ->
 def study_dates(plan: Plan, start: date | None = None, end: date | None = None) -> list[date]:
     """Dates with study work (not rest, not the exam)."""
     return [d for d in all_dates(plan, start, end)
-            if any(t.kind not in ("rest", "exam") for t in next(x for x in plan.days if x.date == d).tasks)]
+            if any(t.kind not in ("rest", "day_off", "free", "exam") for t in next(x for x in plan.days if x.date == d).tasks)]

@@ -37,15 +37,16 @@ def test_window_shows_exactly_its_dates_in_every_format(a, b):
 def test_real_plan_from_the_shipped_decks_renders_every_date():
     """A plan built by the planner from the shipped decks, through all four formats."""
     from studyplan.decks import load_catalog, shipped_decks_dir
-    from studyplan.planner import Profile, build_plan
+    from studyplan.plan import Request
+    from studyplan.planner import build_plan
 
     from studyplan.calendar import CalendarContext
 
     catalog, _ = load_catalog(shipped_decks_dir())
     exam = catalog.exam("google-pmle")
     plan = build_plan(exam, catalog.courses_for("experienced"),
-                      Profile(background="experienced", start=date(2026, 12, 1), exam_date=date(2027, 1, 15),
-                              minutes_per_day=90, study_weekdays=(0, 1, 2, 3, 4, 5),
+                      Request(background="experienced", start=date(2026, 12, 1), exam_date=date(2027, 1, 15),
+                              minutes_per_day=120, study_weekdays=(0, 1, 2, 3, 4, 5),
                               days_off=(date(2026, 12, 10),)))
     ctx = CalendarContext(exam_name=exam.name, exam_id=exam.id, learner="dana",
                           domains=tuple((d.id, d.name, d.weight) for d in exam.domains),
@@ -59,7 +60,7 @@ def test_real_plan_from_the_shipped_decks_renders_every_date():
         assert all(iso in text for iso in want)
     cal = Calendar.from_ical(render(plan, ctx, "ics"))
     evs = list(cal.walk("VEVENT"))
-    study = [d for d in plan.days if any(t.kind in ("course", "new_cards", "reviews", "practice_exam")
+    study = [d for d in plan.days if any(t.kind in ("course", "new_cards", "reviews", "drill", "practice_exam")
                                          for t in d.tasks)]
     assert len(evs) == len(study) + 1
     # every guide domain's new cards show in the overview's share chart

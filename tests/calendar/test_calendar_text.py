@@ -80,7 +80,7 @@ def test_markdown_escapes_deck_text():
 
 
 def test_pipe_in_a_title_does_not_break_the_markdown_table():
-    from studyplan.planner import Day, Task
+    from calendar_plan import Day, Task
     plan = make_plan()
     days = list(plan.days)
     days[0] = Day(days[0].date, "core", (Task("course", "A | B", "", 0, 30),))

@@ -44,7 +44,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from studyplan import planner
+from studyplan import forecast as planner  # the per-item minutes the plan is made with
 from studyplan.cli import cli
 from studyplan.decks import load_catalog, shipped_decks_dir
 
@@ -239,6 +239,8 @@ class SimResult:
 
 
 def _is_drill(task: dict) -> bool:
+    if task["kind"] == "drill":
+        return True
     return task["kind"] == "reviews" and (bool(task.get("domain")) or task["title"].startswith("Drill"))
 
 
@@ -328,7 +330,7 @@ def _run_plan(db_path, plan_args, start, name, seed, env, index) -> SimResult:
     res.minutes_per_day = mpd = int(plan["minutes_per_day"])
     for d in plan["days"]:
         for t in d["tasks"]:
-            if t["kind"] == "reviews":
+            if t["kind"] in ("reviews", "drill"):
                 if _is_drill(t):
                     res.drills_planned += t["count"]
                 else:
@@ -417,3 +419,21 @@ def _run_plan(db_path, plan_args, start, name, seed, env, index) -> SimResult:
     res.est_recall_30 = sum(estimate(c, later) for c in exam_cards) / n
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def args_that_fit(scratch_db: Path, plan_args: list[str], start: date, prefer: str) -> tuple[list[str], str]:
+    """*plan_args*, or with the remedy named *prefer* (e.g. "--new-cards") added when the
+    plan is refused: what a learner does who reads the refusal and takes its advice.
+    Returns the arguments and the refusal message ("" when none)."""
+    from click.testing import CliRunner
+
+    base = ["--db", str(scratch_db), "--today", start.isoformat(), "plan", "create", "--yes",
+            "--start", start.isoformat()]
+    result = CliRunner().invoke(cli, [*base, *plan_args])
+    if result.exit_code == 0:
+        return plan_args, ""
+    message = result.stderr.strip()
+    found = re.search(re.escape(prefer) + r" (\S+) \(", message)
+    if found is None:
+        raise AssertionError(f"the refusal offers no {prefer}: {message}")
+    return [*plan_args, prefer, found.group(1)], message

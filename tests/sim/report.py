@@ -19,22 +19,25 @@ from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ -> the `sim` package
-    from sim.driver import REASK_MIN, DRILL_MIN, NEW_MIN, REVIEW_MIN, CardIndex, SimResult, run_plan
+    from sim.driver import args_that_fit, REASK_MIN, DRILL_MIN, NEW_MIN, REVIEW_MIN, CardIndex, SimResult, run_plan
 else:
-    from .driver import REASK_MIN, DRILL_MIN, NEW_MIN, REVIEW_MIN, CardIndex, SimResult, run_plan
+    from .driver import args_that_fit, REASK_MIN, DRILL_MIN, NEW_MIN, REVIEW_MIN, CardIndex, SimResult, run_plan
 
 START = date(2027, 1, 4)
 SEED = 7
 
 
-def scenarios() -> list[tuple[str, list[str]]]:
+def scenarios() -> list[tuple[str, list[str], str]]:
+    """(name, plan create options, the remedy a refused learner takes)."""
+    experienced = ["--exam", "google-pmle", "--background", "experienced",
+                   "--exam-date", (START + timedelta(days=56)).isoformat()]
     return [
-        ("a: experienced 56 d, 45 min", ["--exam", "google-pmle", "--background", "experienced",
-                                          "--exam-date", (START + timedelta(days=56)).isoformat(),
-                                          "--minutes-per-day", "45"]),
+        ("a: experienced 56 d, 45 min", [*experienced, "--minutes-per-day", "45"], "--new-cards"),
+        ("a2: experienced 56 d, 45 min", [*experienced, "--minutes-per-day", "45"], "--minutes-per-day"),
+        ("a3: experienced 56 d, 90 min", [*experienced, "--minutes-per-day", "90"], "--minutes-per-day"),
         ("b: pivoting 150 d, 60 min", ["--exam", "google-pmle", "--background", "pivoting",
                                         "--exam-date", (START + timedelta(days=150)).isoformat(),
-                                        "--minutes-per-day", "60"]),
+                                        "--minutes-per-day", "60"], "--minutes-per-day"),
     ]
 
 
@@ -107,7 +110,10 @@ def main(argv=None) -> int:
     index = CardIndex()
     results = []
     with tempfile.TemporaryDirectory(prefix="studyplan-sim-") as tmp:
-        for i, (name, plan_args) in enumerate(scenarios()):
+        for i, (name, plan_args, remedy) in enumerate(scenarios()):
+            plan_args, refusal = args_that_fit(Path(tmp) / f"scratch-{i}.db", plan_args, START, remedy)
+            if refusal:
+                name += " + " + " ".join(plan_args[-2:]) + " (the refusal's remedy)"
             r = run_plan(Path(tmp) / f"sim-{i}.db", plan_args, START, name=name, seed=args.seed, index=index)
             results.append(r)
             print(f"# {name}: {'refused' if r.refused else 'done'} in {r.seconds:.1f} s", file=sys.stderr)
