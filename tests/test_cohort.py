@@ -3,13 +3,14 @@
 import csv
 import io
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from pgserver import db_url, pg_url  # noqa: F401  (fixtures: SQLite and PostgreSQL)
-from studyplan.cohort import LearnerProgress, cohort_progress, render, weighted_readiness
+from studyplan.cohort import LearnerProgress, cohort_progress, render
+from studyplan.metrics import CardMemory, readiness
 from studyplan.db.engine import database_url, open_database
 
 TODAY = date(2026, 12, 10)
@@ -77,16 +78,17 @@ def test_progress_of_every_learner(cohort_db, run):
     assert (ada.exam, ada.exam_date, ada.days_to_exam) == ("tiny", date(2027, 1, 5), 26)
     assert ada.new_done == 5  # introduced, suspended one excluded
     assert (ada.reviews, ada.reviews_7d, ada.last_review) == (2, 1, date(2026, 12, 9))
-    # alpha (0.6): 3/6 mature; beta (0.4): 1/4 mature
-    assert ada.readiness == pytest.approx(0.6 * 3 / 6 + 0.4 * 1 / 4)
-    assert bob.days_to_exam == -2 and bob.readiness == 0 and bob.new_done == 2
+    assert 0 < ada.readiness < 1
+    assert bob.days_to_exam == -2 and bob.new_done == 2
     assert (cat.exam, cat.new_planned, cat.readiness, cat.reviews, cat.status) == (None, None, None, 1, "no plan")
     for name in ("ada", "bob"):
         today = json.loads(run("--learner", name, "today", "--format", "json", db=cohort_db,
                                today=TODAY.isoformat()).stdout)
-        assert rows[name].new_planned == today["new_cards_planned_to_date"]
-        assert rows[name].new_done == today["new_cards_done"]
-        assert rows[name].status == today["status"]
+        stats = json.loads(run("--learner", name, "stats", "--format", "json", db=cohort_db,
+                               today=TODAY.isoformat()).stdout)
+        # One definition of readiness: the same figure in `cohort`, `today` and `stats`.
+        assert round(rows[name].readiness, 4) == today["readiness"] == stats["readiness"]
+        assert rows[name].new_planned == today["new_cards_planned_before_today"]
 
 
 def test_exam_filter_and_the_cli(cohort_db, run):
@@ -97,7 +99,9 @@ def test_exam_filter_and_the_cli(cohort_db, run):
     data = json.loads(out.stdout)
     assert data["date"] == TODAY.isoformat()
     assert [r["learner"] for r in data["learners"]] == ["ada", "bob", "cat"]
-    assert data["learners"][0]["readiness"] == round(0.6 * 0.5 + 0.4 * 0.25, 4)
+    stats = json.loads(run("--learner", "ada", "stats", "--format", "json", db=cohort_db,
+                           today=TODAY.isoformat()).stdout)
+    assert data["learners"][0]["readiness"] == stats["readiness"]
     unknown = run("cohort", "--exam", "nope", db=cohort_db)
     assert unknown.exit_code == 1 and unknown.stderr.strip() == "Error: no learner has a plan for 'nope'"
     bad = run("cohort", "--format", "xml", db=cohort_db)
@@ -112,11 +116,14 @@ def test_cohort_does_not_add_a_learner(cohort_db, run):
     engine.dispose()
 
 
-def test_weighted_readiness():
-    assert weighted_readiness([(0.6, 3, 6), (0.4, 1, 4)]) == pytest.approx(0.4)
-    assert weighted_readiness([(0.5, 2, 2), (0.5, 0, 0)]) == 1.0  # an empty domain does not count
-    assert weighted_readiness([]) == 0.0
-    assert weighted_readiness([(0.0, 1, 1)]) == 0.0
+def test_readiness_is_predicted_recall_weighted_by_domain():
+    on = date(2027, 3, 1)
+    # Reviewed today with a 30-day interval: recall 1; due today: 0.9; never introduced: 0.
+    fresh = CardMemory("a", 30, on + timedelta(days=30))
+    due = CardMemory("b", 10, on)
+    overall, per = readiness([fresh, due], {"a": 1, "b": 2, "c": 0}, {"a": 0.6, "b": 0.4, "c": 0.5}, on)
+    assert per == pytest.approx({"a": 1.0, "b": 0.45, "c": 0.0})
+    assert overall == pytest.approx((0.6 * 1.0 + 0.4 * 0.45) / 1.0)  # an empty domain does not count
 
 
 ROWS = [
@@ -139,7 +146,7 @@ def test_table_rendering():
     assert "9/7" in bob and "+2" in bob
     cat = next(line for line in lines if line.startswith("cat"))
     assert cat.split()[1] == "-"
-    assert "mature (interval >= 21 days)" in lines[-1]
+    assert "predicted recall on the exam day" in lines[-1]
     assert render([], TODAY) == "No learners on this database yet (as of 2026-12-10)."
 
 

@@ -92,6 +92,14 @@ def cohort_progress(session: Session, today: date, exam: str | None = None) -> l
             .group_by(CardState.learner_id, CardRow.exam_id)
         )
     }
+    domains: dict[str, list[tuple[int, float, int]]] = {}
+    for domain_id, exam_id, weight, total in session.execute(
+        select(DomainRow.id, DomainRow.exam_id, DomainRow.weight, func.count(CardRow.id))
+        .outerjoin(CardRow, and_(CardRow.domain_id == DomainRow.id, CardRow.retired_at.is_(None)))
+        .group_by(DomainRow.id, DomainRow.exam_id, DomainRow.weight)
+    ):
+        domains.setdefault(exam_id, []).append((domain_id, weight, total))
+
     week_ago = today - timedelta(days=6)
     reviews = {
         lid: (n, int(recent or 0), last) for lid, n, recent, last in session.execute(

@@ -20,8 +20,10 @@ def test_stats_json_counts_retention_and_readiness(run):
     alpha, beta = data["domains"]
     assert (alpha["domain"], alpha["total"], alpha["new"], alpha["learning"], alpha["mature"]) == ("alpha", 6, 0, 6, 0)
     assert (beta["total"], beta["learning"]) == (4, 4)
-    assert alpha["readiness"] == 0.5  # (0 mature + half of 6 learning) / 6; retention not yet judged (< 10 reviews)
-    assert data["readiness"] == 0.5
+    # Predicted recall today: each card was last reviewed yesterday with a 6-day interval;
+    # the learner's retention is 10 of 10 reviews passed, shrunk toward 0.9 by 20 pseudo-reviews.
+    expected = round(((10 + 20 * 0.9) / (10 + 20)) ** (1 / 6), 4)
+    assert alpha["readiness"] == beta["readiness"] == data["readiness"] == expected == 0.9886
     assert data["retention_30d"] == 1.0  # every review of a learned card was graded 4
     assert sum(data["forecast"].values()) == 10
 
