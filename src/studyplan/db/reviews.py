@@ -483,12 +483,12 @@ def grade_counts(session: Session, learner_id: int, exams: list[str]) -> GradeCo
     """The learner's grades by class: first exposures, reviews, same-day re-asks."""
     from sqlalchemy import case
 
-    first = ReviewLog.prev_easiness.is_(None)
+    first = case((ReviewLog.prev_easiness.is_(None), 1), else_=0)  # the card's first grade
     rows = session.execute(
         select(ReviewLog.practice, first, ReviewLog.grade, func.count())
         .join(CardRow, CardRow.id == ReviewLog.card_id)
         .where(ReviewLog.learner_id == learner_id, ReviewLog.drill.is_(False), CardRow.exam_id.in_(exams))
-        .group_by(ReviewLog.practice, case((first, 1), else_=0), ReviewLog.grade))
+        .group_by(ReviewLog.practice, first, ReviewLog.grade))
     intro, reviews = [0, 0, 0, 0], [0, 0, 0, 0]
     reasks = passed = 0
     for practice, is_first, grade, n in rows:
