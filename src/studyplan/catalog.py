@@ -5,6 +5,7 @@ Plain frozen dataclasses with no I/O; `decks` builds them from files.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -84,6 +85,11 @@ class Module:
     title: str
     hours: float
     teaches: tuple[str, ...] = ()  # "exam-id/domain-id" of the exam domains it teaches
+
+    @property
+    def minutes(self) -> int:
+        """The module's length in whole minutes, rounded up (float noise adds none)."""
+        return math.ceil(round(self.hours * 60, 9))
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ import click
 
 from studyplan import __version__
 from studyplan.errors import StudyplanError
-from studyplan.plan import DEFAULT_MINUTES_PER_DAY, MINUTES_RANGE
+from studyplan.plan import DEFAULT_MINUTES_PER_DAY, MINUTES_RANGE, Request
 
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Days studyplan plans for. Outside them date arithmetic (due dates, plan horizons) would
@@ -243,12 +243,10 @@ def _weekdays(ctx, param, value):
 
 def _plan_refusal(exc, command: str) -> StudyplanError:
     """A refusal whose remedies are whole commands the learner can type."""
-    remedies = getattr(exc, "remedies", ())
-    if not remedies:
+    if not exc.remedies:
         return StudyplanError(str(exc))
-    head = str(exc).split(" Changes that fit:")[0]
-    tries = "; ".join(f"{option} ({why})" for option, why in remedies)
-    return StudyplanError(f"{head} Each of these fits, added to the same '{command}' command: {tries}.")
+    tries = "; ".join(f"{option} ({why})" for option, why in exc.remedies)
+    return StudyplanError(f"{exc.reason} Each of these fits, added to the same '{command}' command: {tries}.")
 
 
 @cli.group()
@@ -290,10 +288,11 @@ def plan_create(ws, exam, background, start, exam_date, minutes_per_day, days, o
             raise StudyplanError("a plan already exists: pass --yes to replace it")
         if not click.confirm(question, default=False):
             raise StudyplanError("kept the existing plan")
-    options = study.PlanOptions(exam, background, start, exam_date, minutes_per_day, days or tuple(range(7)), off,
-                                long_days, new_cards, tuple(skip_courses), force)
+    request = Request(background=background, start=start or ws.today, exam_date=exam_date,
+                      minutes_per_day=minutes_per_day, study_weekdays=days or tuple(range(7)), days_off=off,
+                      long_days=long_days, new_cards_limit=new_cards, skip_courses=tuple(skip_courses), force=force)
     try:
-        report = study.create_plan(ws, options)
+        report = study.create_plan(ws, exam, request)
     except PlanError as exc:
         raise _plan_refusal(exc, "studyplan plan create") from None
     if report.warning:
@@ -518,7 +517,7 @@ def daily(ws, exam, background, output):
     click.echo(f"Decks: {sum(len(e.cards) for e in ws.catalog.exams.values())} cards in {len(ws.catalog.exams)} decks"
                + (f" ({result.added} new, {result.updated} updated)" if result.changed else "") + f"; database {ws.db_location}")
     if study.active_plan(ws) is None:
-        first = study.create_plan(ws, study.PlanOptions(exam, background, minutes_per_day=DAILY_MINUTES))
+        first = study.create_plan(ws, exam, Request(background=background, start=ws.today, minutes_per_day=DAILY_MINUTES))
         click.echo(f"Made a first plan: {first.plan.exam} ({background}), exam on {first.plan.exam_date}, "
                    f"{first.plan.minutes_per_day} min a day. Change it with 'studyplan plan create --yes ...'.")
     click.echo()

@@ -17,7 +17,6 @@ shrunk toward 0.9 by :data:`RETENTION_PRIOR_WEIGHT` pseudo-reviews.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -148,9 +147,3 @@ def weight_quota(limit: int, counts: Mapping[str, int], weights: Mapping[str, fl
             quota[d] += k
         left = 0
     return quota
-
-
-def mean(values: Iterable[float]) -> float:
-    """The arithmetic mean, 0 for no values."""
-    items = list(values)
-    return math.fsum(items) / len(items) if items else 0.0

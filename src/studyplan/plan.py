@@ -153,13 +153,16 @@ class Progress:
 class PlanError(StudyplanError):
     """A plan that cannot be made as asked; the message says why and what to do.
 
-    ``remedies`` are changes that were planned and fit, as (option text, description).
+    ``remedies`` are changes that were planned and fit, as (option text, description);
+    ``reason`` is the message without them, for a caller that words them its own way.
     """
 
-    def __init__(self, message: str, remedies: tuple[tuple[str, str], ...] = (), shortfall: int = 0):
+    def __init__(self, message: str, remedies: tuple[tuple[str, str], ...] = (), shortfall: int = 0,
+                 reason: str = ""):
         super().__init__(message)
         self.remedies = remedies
         self.shortfall = shortfall
+        self.reason = reason or message
 
 
 class ReplanError(PlanError):

@@ -72,6 +72,22 @@ MAX_NEW_PER_DAY = 60
 FOUNDATIONS = "foundations"
 
 
+def _minutes(value: float) -> int:
+    """Whole minutes, rounded up; float noise such as 3 * 0.5000000001 adds no minute."""
+    return math.ceil(round(value, 9))
+
+
+def _lowest(lo: int, hi: int, ok) -> int:
+    """The smallest x in (lo, hi] with ok(x), given ok(hi) (bisection: ok is monotone)."""
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
 def length_range(background: str, start: date) -> tuple[int, int]:
     """The plan's length in days from *start*: 4-8 weeks, or 3-6 calendar months."""
     if background == "experienced":
@@ -159,7 +175,6 @@ class _Setup:
     base_drills: float
     exam_minutes: int
     practice_needed: int
-    exam_weights: dict[str, float]
     introduced: dict[str, int]
 
 
@@ -184,8 +199,7 @@ def _modules(courses: Sequence[Course], request: Request, progress: Progress) ->
     out = []
     for course in chosen:
         for number, module in enumerate(course.modules, 1):
-            total = math.ceil(round(module.hours * 60, 9))
-            left = total - int(progress.course_minutes.get((course.id, number), 0))
+            left = module.minutes - int(progress.course_minutes.get((course.id, number), 0))
             if left > 0:
                 out.append(_Module(course.id, number, course.phase, left, frozenset(module.teaches)))
     return out
@@ -228,9 +242,8 @@ def _setup(exam: Exam, courses: Sequence[Course], request: Request, foundations:
         if domain is None or domain in exam_domains:
             drills += unreviewed(traj, length - FINAL_REVIEW_DAYS, length)
     duration = int(exam.duration_minutes or DEFAULT_EXAM_MINUTES)
-    weights = {d.id: max(0.0, float(d.weight)) for d in exam.domains}
     return _Setup(exam, cal, request.minutes_per_day, _modules(courses, request, progress), streams, forecaster,
-                  reviews, reasks, drills, duration, max(0, PRACTICE_EXAMS - progress.practice_exams), weights,
+                  reviews, reasks, drills, duration, max(0, PRACTICE_EXAMS - progress.practice_exams),
                   {d: int(n) for d, n in progress.introduced.items()})
 
 
@@ -255,14 +268,18 @@ def _add(cal: _Calendar, reviews: list[float], reasks: list[float], traj_reviews
 # --------------------------------------------------------------------------- simulation
 
 
-def _windows(setup: _Setup, finish: int) -> None:
+def _streams_for(setup: _Setup, finish: int) -> list[_Stream]:
+    """Copies of the setup's decks, each with the window its new cards go in."""
+    out = []
     for s in setup.streams:
         if s.exam_id == FOUNDATIONS:
-            s.opens, s.finish = 0, max(1, round(finish * FOUNDATIONS_FINISH_SHARE))
+            opens, ends = 0, max(1, round(finish * FOUNDATIONS_FINISH_SHARE))
         elif len(setup.streams) > 1:
-            s.opens, s.finish = round(finish * EXAM_DECK_OPEN_SHARE), finish
+            opens, ends = round(finish * EXAM_DECK_OPEN_SHARE), finish
         else:
-            s.opens, s.finish = 0, finish
+            opens, ends = 0, finish
+        out.append(_Stream(s.exam_id, s.domains, s.weights, list(s.left), opens, ends))
+    return out
 
 
 def _simulate(setup: _Setup, finish: int) -> _Ledger:
@@ -276,26 +293,25 @@ def _simulate(setup: _Setup, finish: int) -> _Ledger:
     """
     cal = setup.calendar
     final_start = max(0, cal.length - FINAL_REVIEW_DAYS)
-    _windows(setup, finish)
     ledger = _Ledger([[] for _ in range(cal.length)], [None] * cal.length, list(setup.base_reviews),
                      list(setup.base_reasks))
-    streams = [_Stream(s.exam_id, s.domains, s.weights, list(s.left), s.opens, s.finish) for s in setup.streams]
-    counts = _pace_new_cards(setup, ledger, streams, final_start)
-    room = [setup.minutes - ledger.used(i) - sum(math.ceil(round(n * setup.forecaster.intro_minutes(), 9))
-                                                  for n in (c[i] for c in counts))
-            if cal.study[i] else 0 for i in range(final_start)]
+    streams = _streams_for(setup, finish)
+    counts, room = _pace_new_cards(setup, ledger, streams, final_start)
     _place_courses(setup, ledger, room, final_start)
     exam_intros = _share_new_cards(setup, ledger, streams, counts, final_start)
     _final_week(setup, ledger, exam_intros, streams)
     return ledger
 
 
-def _pace_new_cards(setup: _Setup, ledger: _Ledger, streams: list[_Stream], final_start: int) -> list[list[int]]:
-    """Pass 1: how many new cards of each deck each day, and the reviews they bring."""
+def _pace_new_cards(setup: _Setup, ledger: _Ledger, streams: list[_Stream],
+                    final_start: int) -> tuple[list[list[int]], list[int]]:
+    """Pass 1: how many new cards of each deck each day, and the reviews they bring.
+    Returns the counts (per deck, per day) and each day's minutes left after them."""
     cal = setup.calendar
     traj = setup.forecaster.new_card()
     intro_minutes = setup.forecaster.intro_minutes()
     counts = [[0] * final_start for _ in streams]
+    room = [0] * final_start
     left = [s.total for s in streams]
     for i in range(final_start):
         if not cal.study[i]:
@@ -316,10 +332,11 @@ def _pace_new_cards(setup: _Setup, ledger: _Ledger, streams: list[_Stream], fina
                 continue
             counts[k][i] = n
             left[k] -= n
-            free -= math.ceil(round(n * intro_minutes, 9))
+            free -= _minutes(n * intro_minutes)
             _add(cal, ledger.reviews, ledger.reasks, traj.reviews, traj.reasks, i, n)
-    ledger.short += math.ceil(round(sum(left) * intro_minutes, 9))
-    return counts
+        room[i] = free
+    ledger.short += _minutes(sum(left) * intro_minutes)
+    return counts, room
 
 
 def _place_courses(setup: _Setup, ledger: _Ledger, room: list[int], final_start: int) -> None:
@@ -382,7 +399,7 @@ def _share_new_cards(setup: _Setup, ledger: _Ledger, streams: list[_Stream], cou
             boosts = [LINK_BOOST if f"{s.exam_id}/{d}" in teaching else 1.0 for d in s.domains]
             give = metrics.split_with_credit(n, s.left, [w * b for w, b in zip(s.weights, boosts)], credits[k])
             # The day's new-card minutes, rounded up once and shared among its tasks.
-            spent = math.ceil(round(n * intro_minutes, 9))
+            spent = _minutes(n * intro_minutes)
             shares = metrics.split_by_weight(spent, {j: float(g) for j, g in enumerate(give) if g})
             for j, g in enumerate(give):
                 if not g:
@@ -399,7 +416,7 @@ def _share_new_cards(setup: _Setup, ledger: _Ledger, streams: list[_Stream], cou
 def _block_size(credit: float, free: int, head_left: int, course_left: int, last_day: bool) -> int:
     """Minutes of course today: what the pace owes, at least MIN_BLOCK unless the module's
     remainder is smaller, and nothing rather than a sliver."""
-    want = min(course_left, math.ceil(round(credit, 9)), free)
+    want = min(course_left, _minutes(credit), free)
     if last_day:
         return want
     if want >= MIN_BLOCK or want >= head_left:
@@ -436,10 +453,8 @@ def _final_week(setup: _Setup, ledger: _Ledger, exam_intros: list[tuple[int, str
     final_start = max(0, length - FINAL_REVIEW_DAYS)
     traj = setup.forecaster.new_card()
     # Drills every exam card needs: those with no review in the final week.
-    need: dict[str, float] = {}
-    for i, domain, g in exam_intros:
-        need[domain] = need.get(domain, 0.0) + g * unreviewed(traj, final_start - i, length - i)
-    required = math.ceil(round(sum(need.values()) + setup.base_drills, 9))
+    need = sum(g * unreviewed(traj, final_start - i, length - i) for i, _domain, g in exam_intros)
+    required = _minutes(need + setup.base_drills)
     introduced = {d: setup.streams[-1].left[k] - streams[-1].left[k] + setup.introduced.get(d, 0)
                   for k, d in enumerate(streams[-1].domains)}
     free: dict[int, int] = {}
@@ -455,7 +470,7 @@ def _final_week(setup: _Setup, ledger: _Ledger, exam_intros: list[tuple[int, str
         free[i] = max(0, setup.minutes - r_min)
     # Required drills level the week; then every day's remaining minutes drill more.
     total_free = sum(free.values())
-    required_minutes = math.ceil(round(required * DRILL_MINUTES, 9))
+    required_minutes = _minutes(required * DRILL_MINUTES)
     if required_minutes > total_free:
         ledger.short += required_minutes - total_free
     pool = sum(introduced.values())
@@ -464,7 +479,7 @@ def _final_week(setup: _Setup, ledger: _Ledger, exam_intros: list[tuple[int, str
         count = min(count, pool)
         if count <= 0:
             continue
-        weights = {d: setup.exam_weights.get(d, 0.0) for d, n in introduced.items() if n > 0}
+        weights = {d: w for d, w in zip(streams[-1].domains, streams[-1].weights) if introduced[d] > 0}
         split = {d: min(n, introduced[d]) for d, n in metrics.split_by_weight(count, weights).items()}
         spent = int(sum(split.values()) * DRILL_MINUTES)  # whole minutes: count fits free exactly
         shares = metrics.split_by_weight(spent, {d: float(n) for d, n in split.items() if n})
@@ -518,12 +533,12 @@ def _trim_drills(ledger: _Ledger, i: int, minutes: int) -> None:
     kept: list[Task] = []
     for t in reversed(ledger.tasks[i]):
         if t.kind == TaskKind.DRILL and minutes > 0:
-            cut = min(t.count, math.ceil(round(minutes / DRILL_MINUTES, 9)))
-            minutes -= math.ceil(round(cut * DRILL_MINUTES, 9))
+            cut = min(t.count, _minutes(minutes / DRILL_MINUTES))
+            minutes -= _minutes(cut * DRILL_MINUTES)
             ledger.drills[t.domain] -= cut
             if t.count - cut:
                 kept.append(replace(t, count=t.count - cut,
-                                    minutes=math.ceil(round((t.count - cut) * DRILL_MINUTES, 9))))
+                                    minutes=_minutes((t.count - cut) * DRILL_MINUTES)))
             continue
         kept.append(t)
     ledger.tasks[i] = list(reversed(kept))
@@ -551,16 +566,14 @@ def _best(setup: _Setup, start_offset: int = 0) -> tuple[_Ledger, int]:
     result = _simulate(setup, hi)
     if result.short:
         return result, hi
-    lo = _earliest_finish(setup, hi) - 1
-    best, best_finish = result, hi
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        trial = _simulate(setup, mid)
-        if trial.short:
-            lo = mid
-        else:
-            hi, best, best_finish = mid, trial, mid
-    return best, best_finish
+    trials = {hi: result}
+
+    def fits(finish: int) -> bool:
+        trials[finish] = _simulate(setup, finish)
+        return not trials[finish].short
+
+    best = _lowest(_earliest_finish(setup, hi) - 1, hi, fits)
+    return trials[best], best
 
 
 def _fits(exam: Exam, courses: Sequence[Course], request: Request, foundations: Exam | None,
@@ -636,25 +649,17 @@ def _first_fitting_length(exam, courses, request, foundations, progress, mix, lo
     """The first length in [lo, hi] whose plan fits, or None (bisection, then checked)."""
     if not _fits(exam, courses, request, foundations, progress, mix, hi):
         return None
-    a, b = lo - 1, hi
-    while b - a > 1:
-        mid = (a + b) // 2
-        if _fits(exam, courses, request, foundations, progress, mix, mid):
-            b = mid
-        else:
-            a = mid
-    return b
+    return _lowest(lo - 1, hi, lambda days: _fits(exam, courses, request, foundations, progress, mix, days))
 
 
-def _plan_from(exam: Exam, request: Request, setup: _Setup, ledger: _Ledger, finish: int) -> Plan:
-    notes = list(ledger.notes)
+def _plan_from(exam: Exam, request: Request, setup: _Setup, ledger: _Ledger) -> Plan:
     return Plan(exam=exam.id, background=request.background, start=request.start,
                 exam_date=request.start + timedelta(days=setup.calendar.length),
                 minutes_per_day=request.minutes_per_day,
                 study_weekdays=tuple(sorted(set(request.study_weekdays))),
                 days_off=tuple(sorted(set(request.days_off))), days=_days(setup, ledger),
                 long_days=tuple(sorted(set(request.long_days))), new_cards_limit=request.new_cards_limit,
-                skip_courses=tuple(request.skip_courses), notes=tuple(notes))
+                skip_courses=tuple(request.skip_courses), notes=tuple(ledger.notes))
 
 
 def build_plan(exam: Exam, courses: Sequence[Course], request: Request, foundations: Exam | None = None,
@@ -676,11 +681,11 @@ def build_plan(exam: Exam, courses: Sequence[Course], request: Request, foundati
         length = found if found is not None else hi
         check_retired(exam, request.start + timedelta(days=length))
     setup = _setup(exam, courses, request, foundations, progress, mix, length)
-    ledger, finish = _best(setup)
+    ledger, _finish = _best(setup)
     if ledger.short:
         raise _refusal(PlanError, exam, courses, replace(request, exam_date=request.start + timedelta(days=length)),
                        foundations, progress, mix, ledger.short, (lo, hi), request.start)
-    return _plan_from(exam, request, setup, ledger, finish)
+    return _plan_from(exam, request, setup, ledger)
 
 
 def replan(plan: Plan, exam: Exam, courses: Sequence[Course], today: date, progress: Progress,
@@ -711,11 +716,11 @@ def replan(plan: Plan, exam: Exam, courses: Sequence[Course], today: date, progr
     length = (exam_date - start).days
     offset = (start - plan.start).days
     setup = _setup(exam, courses, spread, foundations, progress, mix, length)
-    ledger, finish = _best(setup, offset)
+    ledger, _finish = _best(setup, offset)
     if ledger.short:
         raise _refusal(ReplanError, exam, courses, spread, foundations, progress, mix, ledger.short,
                        (lo - offset, hi - offset), plan.start)
-    new = _plan_from(exam, spread, setup, ledger, finish)
+    new = _plan_from(exam, spread, setup, ledger)
     return replace(new, start=plan.start, days=kept + new.days)
 
 
@@ -727,15 +732,16 @@ def _refusal(cls, exam: Exam, courses: Sequence[Course], request: Request, found
              range_start: date) -> PlanError:
     remedies = remedies_for(exam, courses, request, foundations, progress, mix, length_range_)
     lo, hi = length_range_
+    reason = f"The plan does not fit: it is about {short} minutes short."
     if remedies:
         listed = "; ".join(f"{text} ({why})" for text, why in remedies)
-        message = f"The plan does not fit: it is about {short} minutes short. Changes that fit: {listed}."
+        message = f"{reason} Changes that fit: {listed}."
     else:
         message = (f"The plan does not fit: it is about {short} minutes short, and no single change fits: not "
                    f"{MINUTES_RANGE[1]} minutes a day, not the latest exam date in the range "
                    f"({range_start + timedelta(days=(request.start - range_start).days + hi)}), not skipping a "
                    f"course, not fewer new cards.")
-    return cls(message, remedies=remedies, shortfall=short)
+    return cls(message, remedies=remedies, shortfall=short, reason=reason)
 
 
 def remedies_for(exam: Exam, courses: Sequence[Course], request: Request, foundations: Exam | None,
@@ -751,14 +757,8 @@ def remedies_for(exam: Exam, courses: Sequence[Course], request: Request, founda
             return False
 
     out: list[tuple[str, str]] = []
-    lo_m, hi_m = request.minutes_per_day, MINUTES_RANGE[1]
-    if fits(replace(request, minutes_per_day=hi_m)):
-        while hi_m - lo_m > 1:
-            mid = (lo_m + hi_m) // 2
-            if fits(replace(request, minutes_per_day=mid)):
-                hi_m = mid
-            else:
-                lo_m = mid
+    if fits(replace(request, minutes_per_day=MINUTES_RANGE[1])):
+        hi_m = _lowest(request.minutes_per_day, MINUTES_RANGE[1], lambda m: fits(replace(request, minutes_per_day=m)))
         out.append((f"--minutes-per-day {hi_m}", f"{hi_m - request.minutes_per_day} more minutes a day"))
     _lo, hi = length_range_
     if hi > length:
@@ -778,13 +778,8 @@ def remedies_for(exam: Exam, courses: Sequence[Course], request: Request, founda
     limit = request.new_cards_limit if request.new_cards_limit is not None else total
     done = sum(int(progress.introduced.get(d.id, 0)) for d in exam.domains)
     if limit > done and fits(replace(request, new_cards_limit=done)):
-        a, b = done, limit  # a fits, b does not
-        while b - a > 1:
-            mid = (a + b) // 2
-            if fits(replace(request, new_cards_limit=mid)):
-                a = mid
-            else:
-                b = mid
+        # The most cards that fit: one below the fewest that do not (the full *limit* does not).
+        a = _lowest(done, limit, lambda n: not fits(replace(request, new_cards_limit=n))) - 1
         if a > 0:
             out.append((f"--new-cards {a}", f"{limit - a} fewer new cards, taken from the domains most over "
                                             f"their exam weight"))

@@ -49,7 +49,7 @@ class Graded:
 class Suspended:
     """A suspend on the undo stack: where the card was shown from, and the re-asks it dropped."""
     card: QueueCard
-    practice: bool
+    practice: bool  # shown as a re-ask: it goes back to the re-ask queue when undone
     suspension: Suspension
     dropped: list[tuple[int, QueueCard]]  # (index in the re-ask queue, card), ascending
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from studyplan import metrics
 from studyplan.errors import StudyplanError
-from studyplan.plan import DEFAULT_MINUTES_PER_DAY, Plan, Progress, Request, Task, TaskKind
+from studyplan.plan import Plan, Progress, Request, Task, TaskKind
 from studyplan.plan_views import PlanLabels
 
 FOUNDATIONS = "foundations"
@@ -88,23 +88,6 @@ def _grade_mix(ws, exams: list[str]):
 
 
 @dataclass(frozen=True)
-class PlanOptions:
-    """`plan create`'s options; defaults and range checks live in the planner."""
-
-    exam: str
-    background: str
-    start: date | None = None
-    exam_date: date | None = None
-    minutes_per_day: int = DEFAULT_MINUTES_PER_DAY
-    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
-    days_off: tuple[date, ...] = ()
-    long_days: tuple[int, ...] = ()
-    new_cards_limit: int | None = None
-    skip_courses: tuple[str, ...] = ()
-    force: bool = False
-
-
-@dataclass(frozen=True)
 class PlanReport:
     plan: Plan
     labels: PlanLabels
@@ -131,31 +114,27 @@ def _check_courses(ws, skip: tuple[str, ...]) -> None:
             raise StudyplanError(f"--skip-course: unknown course '{course}' (courses: {', '.join(sorted(known))})")
 
 
-def create_plan(ws, options: PlanOptions) -> PlanReport:
-    """Build and store a new plan. Cards already studied count as introduced."""
+def create_plan(ws, exam_id: str, request: Request) -> PlanReport:
+    """Build and store a new plan for *exam_id* as *request* asks (defaults and range
+    checks live in the planner). Cards already studied count as introduced."""
     from studyplan.db.plans import save_plan
     from studyplan.planner import build_plan, length_range
 
-    exam = ws.exam(options.exam)
+    exam = ws.exam(exam_id)
     if exam.kind != "exam":
-        raise StudyplanError(f"'{options.exam}' is not an exam; pick one of: " +
+        raise StudyplanError(f"'{exam_id}' is not an exam; pick one of: " +
                              ", ".join(e for e, x in sorted(ws.catalog.exams.items()) if x.kind == "exam"))
-    _check_courses(ws, options.skip_courses)
+    _check_courses(ws, request.skip_courses)
     ws.sync()
-    request = Request(background=options.background, start=options.start or ws.today, exam_date=options.exam_date,
-                      minutes_per_day=options.minutes_per_day, study_weekdays=options.weekdays,
-                      days_off=options.days_off, long_days=options.long_days,
-                      new_cards_limit=options.new_cards_limit, skip_courses=options.skip_courses,
-                      force=options.force)
-    exams = _plan_exams(exam.id, options.background)
-    plan = build_plan(exam, ws.catalog.courses, request, _foundations_for(ws, options.background),
-                      _progress(ws, exam.id, options.background), _grade_mix(ws, exams))
+    exams = _plan_exams(exam.id, request.background)
+    plan = build_plan(exam, ws.catalog.courses, request, _foundations_for(ws, request.background),
+                      _progress(ws, exam.id, request.background), _grade_mix(ws, exams))
     with ws.transaction() as db:
         save_plan(db, ws.learner_id, plan, ws.now())
-    lo, hi = length_range(options.background, plan.start)
+    lo, hi = length_range(request.background, plan.start)
     length = (plan.exam_date - plan.start).days
     warning = "" if lo <= length <= hi else (
-        f"{length} days is outside the {lo}-{hi} day range for a {options.background} learner")
+        f"{length} days is outside the {lo}-{hi} day range for a {request.background} learner")
     return _report(plan, plan_labels(ws, exam.id), f"Plan for {plan.exam} ({plan.background})", warning=warning)
 
 
@@ -269,6 +248,7 @@ def today_report(ws) -> TodayReport:
     from studyplan.db.plans import course_days
     from studyplan.db.reviews import count_due, introduced_between
     from studyplan.forecast import NEW_CARD_MINUTES, REVIEW_MINUTES
+    from studyplan.planner import phase_of
 
     plan = _require_plan(ws)
     ws.sync()
@@ -287,8 +267,6 @@ def today_report(ws) -> TodayReport:
     course_left = max(0, course_today - course_log.get(ws.today, 0))
     drills = sum(t.minutes for t in planned if t.kind == TaskKind.DRILL)
     past = [d for d in plan.days if made <= d.date < ws.today]
-    from studyplan.planner import phase_of
-
     return TodayReport(
         date=ws.today, exam=plan.exam, exam_date=plan.exam_date, days_left=(plan.exam_date - ws.today).days,
         phase=phase_of(plan, ws.today), planned=tuple(planned), labels=plan_labels(ws, plan.exam), due_now=due,
@@ -315,7 +293,6 @@ def mark_done(ws, course: str | None = None, module: int | None = None) -> DoneR
     """Check off today's planned course blocks and practice exam, or one whole module."""
     from studyplan.db.plans import PRACTICE_EXAM_ID, course_minutes, log_course
 
-    labels = None
     if course is not None or module is not None:
         if course is None or module is None:
             raise StudyplanError("--course and --module go together (e.g. done --course production-ml-systems --module 2)")
@@ -325,7 +302,7 @@ def mark_done(ws, course: str | None = None, module: int | None = None) -> DoneR
                                  f"{', '.join(c.id for c in ws.catalog.courses)})")
         if not 1 <= module <= len(found.modules):
             raise StudyplanError(f"--module: course '{course}' has modules 1 to {len(found.modules)}, not {module}")
-        total = math.ceil(round(found.modules[module - 1].hours * 60, 9))
+        total = found.modules[module - 1].minutes
         with ws.transaction() as db:
             left = total - course_minutes(db, ws.learner_id).get((course, module), 0)
             name = f"{found.title}: {found.modules[module - 1].title}"
@@ -391,7 +368,8 @@ def review_queue(ws, max_cards: int | None = None, domain: str | None = None, ne
     if domain and exam_id and domain not in _all_domains(ws, plan, exam_id):
         raise StudyplanError(f"unknown domain '{domain}' for exam '{exam_id}'")
     lid = ws.learner_id
-    today_tasks = plan.day(ws.today).tasks if plan is not None and plan.day(ws.today) else ()
+    planned_day = plan.day(ws.today) if plan is not None else None
+    today_tasks = planned_day.tasks if planned_day is not None else ()
     with ws.transaction() as db:
         due = [] if (new_only or drill) else due_cards(db, lid, ws.today, domain=domain)
         if plan is not None:
