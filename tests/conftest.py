@@ -111,6 +111,17 @@ def run(db_path, tiny_decks, monkeypatch):
     return invoke
 
 
+def rows(db_path, sql, *args):
+    """The rows of one query on a database file."""
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def piped_review(run, actions, today, *extra):
+    """`review --exam tiny` with one piped line per action (an empty line reveals)."""
+    return run("review", "--exam", "tiny", *extra, input="".join(a + "\n" for a in actions), today=today.isoformat())
+
+
 def db_digest(path: Path) -> str:
     """A SQLite database's content, row by row (independent of page layout and WAL state)."""
     conn = sqlite3.connect(path)

@@ -1,21 +1,15 @@
 """`studyplan cards suspended` and `studyplan cards unsuspend`, end to end through the CLI."""
 
 import json
-import sqlite3
 from datetime import date, timedelta
 
-from conftest import db_digest
+from conftest import db_digest, piped_review, rows
 
 TODAY = date(2026, 12, 1)
 
 
-def rows(db_path, sql, *args):
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute(sql, args).fetchall()
-
-
 def review(run, actions, today=TODAY, *extra):
-    return run("review", "--exam", "tiny", *extra, input="".join(a + "\n" for a in actions), today=today.isoformat())
+    return piped_review(run, actions, today, *extra)
 
 
 def test_no_suspended_cards(run):

@@ -6,26 +6,21 @@ import os
 import pty
 import select
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from datetime import date, datetime, timedelta
 
 import pytest
+from conftest import piped_review, rows
 
 from studyplan.sm2 import Sm2State, review
 
 TODAY = date(2026, 12, 1)
 
 
-def rows(db_path, sql, *args):
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute(sql, args).fetchall()
-
-
 def session(run, actions, today=TODAY, *extra):
-    return run("review", "--exam", "tiny", *extra, input="".join(a + "\n" for a in actions), today=today.isoformat())
+    return piped_review(run, actions, today, *extra)
 
 
 def test_first_session_shows_new_cards_interleaved_and_grades_them(run, db_path):

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import re
 import sys
 from contextlib import contextmanager, nullcontext
