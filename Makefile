@@ -14,6 +14,8 @@ run: $(BIN)/python
 
 test: $(BIN)/python system-deps
 	$(BIN)/pip install --quiet --disable-pip-version-check '.[test]'
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 	cd tests && ../$(BIN)/python -m pytest -q -p no:cacheprovider ..
 
 system-deps:

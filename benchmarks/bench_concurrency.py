@@ -58,8 +58,9 @@ def write_decks(root: Path, per_domain: int) -> Path:
 
 
 def prepare(url: str, decks: Path, learners: int) -> list[int]:
+    from studyplan.db.cards import sync_catalog
     from studyplan.db.engine import open_database
-    from studyplan.db.store import learner_id, sync_catalog
+    from studyplan.db.learners import learner_id
     from studyplan.decks import load_catalog
 
     engine, Session = open_database(url)

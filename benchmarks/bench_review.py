@@ -12,7 +12,7 @@ with the same pragmas (WAL, synchronous NORMAL, foreign keys, BEGIN IMMEDIATE):
 (a) today's queue: ``due_cards`` + ``new_cards`` (the store functions the review command
     uses), against the same two SELECTs (due cards joined to card and domain, ordered by
     due date then deck position; never-introduced cards per domain in deck order), both
-    followed by the same round-robin over domains. Also ``study.review_queue`` end to end.
+    followed by the same round-robin over domains. Also ``study_review.start_review`` end to end.
 (b) grade and show the next card, per card: ``grade_card`` inside ``Session.begin()``
     plus the next card's row read in the same transaction, committed; against raw
     ``sqlite3``: BEGIN IMMEDIATE, select the state, update it, insert the log row, select
@@ -47,9 +47,11 @@ from sqlalchemy import select
 
 from studyplan.db.engine import open_database
 from studyplan.db.models import CardRow, DomainRow
-from studyplan.db.reviews import QueueCard, due_cards, grade_card, interleave, new_cards
-from studyplan.session import DEFAULT_NEW_PER_DAY, ReviewSession, split_by_weight
+from studyplan.db.reviews import due_cards, grade_card, new_cards
+from studyplan.metrics import split_by_weight
+from studyplan.queue import QueueCard, interleave
 from studyplan.sm2 import Sm2State, review
+from studyplan.study_review import DEFAULT_NEW_PER_DAY, ReviewOptions, start_review
 
 TODAY = date(2026, 3, 2)
 EXAM = "bench"
@@ -147,10 +149,11 @@ def build_database(path: Path) -> dict[str, float]:
     conn.close()
     t3 = time.perf_counter()
     # The shipped decks, synced once through the real function so a later `review` finds nothing to add.
+    from studyplan.study_cards import sync_decks
     from studyplan.workspace import Workspace
 
     ws = Workspace(db=str(path), today=TODAY)
-    ws.sync()
+    sync_decks(ws)
     ws.close()
     return {"schema": t1 - t0, "rows": t3 - t1, "sync": time.perf_counter() - t3}
 
@@ -298,13 +301,12 @@ class ScriptedConsole:
 
 def session_loop(db: Path, lid: int) -> tuple[float, int]:
     """Seconds per card of the product's own loop: ReviewSession over the workspace's transactions."""
-    from studyplan import study
     from studyplan.workspace import Workspace
 
     ws = Workspace(db=str(db), today=TODAY)
     try:
-        queue = study.review_queue(ws, max_cards=GRADED)
-        session = ReviewSession(ws.transaction, ws.learner_id, queue, ws.today, ws.now)
+        session = start_review(ws, ReviewOptions(max_cards=GRADED)).session
+        assert session is not None
         t0 = time.perf_counter()
         outcome = session.run(ScriptedConsole())
         return (time.perf_counter() - t0) / max(1, len(outcome.graded)), len(outcome.graded)
@@ -319,14 +321,15 @@ def traced_session(db: Path) -> tuple[int, int]:
 
     Called by TRACED in a fresh interpreter, with tracemalloc started before any import.
     """
-    from studyplan import study
+    from studyplan.study_review import finish_report
     from studyplan.workspace import Workspace
 
     ws = Workspace(db=str(db), today=TODAY)
     try:
-        queue = study.review_queue(ws, max_cards=GRADED)
-        outcome = ReviewSession(ws.transaction, ws.learner_id, queue, ws.today, ws.now).run(ScriptedConsole())
-        study.finish_report(ws, outcome)
+        session = start_review(ws, ReviewOptions(max_cards=GRADED)).session
+        assert session is not None
+        outcome = session.run(ScriptedConsole())
+        finish_report(ws, outcome)
     finally:
         ws.close()
     return tracemalloc.get_traced_memory()[1], len(outcome.graded)
@@ -426,16 +429,16 @@ def main() -> int:
         print(f"  due_cards + new_cards (SQLAlchemy) {orm_med * 1000:8.2f} ms   best {orm_best * 1000:8.2f} ms")
         print(f"  raw sqlite3, same SELECTs          {raw_med * 1000:8.2f} ms   best {raw_best * 1000:8.2f} ms")
         print(f"  ratio SQLAlchemy / raw: {orm_med / raw_med:.2f}x  (target <= 5x: {verdict(orm_med <= 5 * raw_med)})")
-        from studyplan import study
+        from studyplan.study_cards import sync_decks
         from studyplan.workspace import Workspace
 
         ws = Workspace(db=str(db), today=TODAY)
         try:
-            ws.sync()  # warm: open the database and read the shipped decks once, as one command would
-            _, rq_med, _ = timed(lambda: study.review_queue(ws), QUEUE_REPEATS)
+            sync_decks(ws)  # warm: open the database and read the shipped decks once, as one command would
+            _, rq_med, _ = timed(lambda: start_review(ws, ReviewOptions()), QUEUE_REPEATS)
         finally:
             ws.close()
-        print(f"  study.review_queue end to end (no plan: due cards only; includes the no-op sync of the shipped "
+        print(f"  start_review (the queue) end to end (no plan: due cards only; includes the no-op sync of the shipped "
               f"decks) {rq_med * 1000:.1f} ms")
 
         # (b) grade and show the next -------------------------------------------------

@@ -29,8 +29,8 @@ import tomllib
 from datetime import datetime
 from pathlib import Path
 
+from studyplan.db.cards import sync_catalog
 from studyplan.db.engine import open_database
-from studyplan.db.store import sync_catalog
 from studyplan.decks import load_catalog
 
 EXAM = "bench-exam"

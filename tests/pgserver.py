@@ -55,7 +55,7 @@ class PgServer:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def start(self) -> "PgServer":
+    def start(self) -> PgServer:
         try:
             self._start()
         except Exception as exc:  # every failure becomes a reason to skip, never a crash

@@ -7,10 +7,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-
 from cli.test_review import read_until, spawn
 from conftest import db_digest as digest
+from sqlalchemy import text
+
 from studyplan.db.engine import current_revision, make_engine, open_database, upgrade
 
 SESSION = ["5", "4", "3", "5"]

@@ -6,12 +6,13 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from pgserver import db_url, pg_url  # noqa: F401  (fixtures: SQLite and PostgreSQL)
 from sqlalchemy import create_engine, text
 
-from pgserver import db_url, pg_url  # noqa: F401  (fixtures: SQLite and PostgreSQL)
-from studyplan.cohort import LearnerProgress, cohort_progress, render
-from studyplan.metrics import CardMemory, readiness
+from studyplan.cohort import LearnerProgress, render
+from studyplan.db.cohort import cohort_progress
 from studyplan.db.engine import database_url, open_database
+from studyplan.metrics import CardMemory, readiness
 
 TODAY = date(2026, 12, 10)
 

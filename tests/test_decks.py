@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from conftest import COURSES, TINY_EXAM, deck_file
+
 from studyplan.decks import load_catalog
 
 

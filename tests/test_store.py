@@ -3,12 +3,19 @@
 from datetime import date, datetime
 
 import pytest
+from conftest import deck_file
 from sqlalchemy import select, text
 
-from conftest import deck_file
-from studyplan.db.engine import current_revision, head_revision, make_engine, open_database, upgrade
+from studyplan.db.cards import import_cards, sync_catalog
+from studyplan.db.engine import (
+    current_revision,
+    head_revision,
+    make_engine,
+    open_database,
+    upgrade,
+)
+from studyplan.db.learners import learner_id
 from studyplan.db.models import CardRow, ReviewLog
-from studyplan.db.store import import_cards, learner_id, sync_catalog
 from studyplan.decks import load_catalog
 from studyplan.errors import StudyplanError
 

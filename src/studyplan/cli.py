@@ -1,5 +1,7 @@
-"""The command line: parse options, call one function of the core or the store, render.
+"""The command line: parse options, call one use case (`study*`), print its view.
 
+It imports only the use cases, the views and the core's option types; the store, the
+planner and the renderers stay behind the use cases (tests/test_layers.py checks this).
 Heavy modules (SQLAlchemy, Alembic, Jinja2) are imported inside the commands that need
 them, so `studyplan --help` starts fast.
 """
@@ -14,33 +16,10 @@ from pathlib import Path
 import click
 
 from studyplan import __version__
+from studyplan.dates import parse_date
 from studyplan.errors import StudyplanError
 from studyplan.plan import DEFAULT_MINUTES_PER_DAY, MINUTES_RANGE, Request
-
-DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# Days studyplan plans for. Outside them date arithmetic (due dates, plan horizons) would
-# overflow Python's calendar or plan for centuries; the fuzz tests found both.
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
-# The first plan `daily` makes: the exams' courses, cards and realistic reviews need about
-# an hour and a quarter a day over eight weeks (a 60-minute plan of Google PMLE does not fit).
-DAILY_MINUTES = 75
-
-
-def parse_date(value: str, what: str) -> date:
-    """A YYYY-MM-DD date in 2000-2099, or StudyplanError naming the bad value."""
-    if isinstance(value, date):
-        return value
-    text = (value or "").strip()
-    try:
-        if not DATE_PATTERN.match(text):
-            raise ValueError
-        parsed = date.fromisoformat(text)
-    except ValueError:
-        raise StudyplanError(f"{what}: {value!r} is not a date in the form YYYY-MM-DD") from None
-    if not FIRST_DAY <= parsed <= LAST_DAY:
-        raise StudyplanError(f"{what}: {value!r} is outside the years studyplan plans for "
-                             f"({FIRST_DAY.year}-{LAST_DAY.year})")
-    return parsed
+from studyplan.text import one_line
 
 
 def _date_option(ctx, param, value):
@@ -61,18 +40,15 @@ class StudyplanGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except StudyplanError as exc:
-            from studyplan.decks import one_line
-
             raise click.ClickException(one_line(str(exc))) from None
         except BrokenPipeError:
             sys.stderr.close()
-            raise click.exceptions.Exit(1)
+            raise click.exceptions.Exit(1) from None
         except KeyboardInterrupt:
             click.echo("interrupted; everything already saved is kept", err=True)
-            raise click.exceptions.Exit(130)
+            raise click.exceptions.Exit(130) from None
         except Exception as exc:  # the last guard: never a traceback for a user
-            from studyplan.db.engine import describe_error
-            from studyplan.decks import one_line
+            from studyplan.workspace import describe_error
 
             raise click.ClickException(one_line(describe_error(exc))) from None
         finally:
@@ -140,7 +116,9 @@ def decks_check(ws):
 @pass_workspace
 def decks_sync(ws):
     """Bring the database in line with the decks (idempotent, one transaction)."""
-    result = ws.sync()
+    from studyplan.study_cards import sync_decks
+
+    result = sync_decks(ws)
     click.echo(f"synced {ws.decks_dir}: {result.added} added, {result.updated} updated, "
                f"{result.retired} retired, {result.restored} restored, {result.unchanged} unchanged")
 
@@ -152,25 +130,11 @@ def decks_sync(ws):
 @pass_workspace
 def decks_import(ws, file, exam, domain):
     """Import Anki's plain-text export (tab or comma separated) into an exam's domain."""
-    from studyplan.anki import AnkiFormatError, parse_anki_text
-    from studyplan.db.store import import_cards
+    from studyplan.study_cards import import_anki
 
-    target = ws.exam(exam)
-    if domain not in {d.id for d in target.domains}:
-        raise StudyplanError(f"unknown domain '{domain}' for exam '{exam}' (domains: {', '.join(d.id for d in target.domains)})")
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-        notes = parse_anki_text(text, default_separator="," if file.suffix.lower() == ".csv" else "\t")
-    except AnkiFormatError as exc:
-        raise StudyplanError(f"{file}:{exc.line}: {exc}") from None
-    except UnicodeDecodeError:
-        raise StudyplanError(f"{file}: not a UTF-8 text file") from None
-    if not notes:
-        raise StudyplanError(f"{file}: no notes found")
-    ws.sync()
-    with ws.transaction() as session:
-        added, present = import_cards(session, exam, domain, [(n.front, n.back, list(n.tags)) for n in notes], file.name)
-    click.echo(f"imported {added} card(s) into {exam}/{domain} from {file.name}; {present} already present")
+    report = import_anki(ws, file, exam, domain)
+    click.echo(f"imported {report.added} card(s) into {exam}/{domain} from {file.name}; "
+               f"{report.present} already present")
 
 
 
@@ -185,7 +149,8 @@ def decks_import(ws, file, exam, domain):
 @pass_workspace
 def advise(ws, cloud, employer, production_years, employer_pays, role, ml_knowledge):
     """Should you certify, and which exam? The article's guidance as a short questionnaire."""
-    from studyplan.advice import CLOUDS, EMPLOYERS, ROLES, Answers, advise as decide
+    from studyplan import study
+    from studyplan.advice import CLOUDS, EMPLOYERS, ROLES, Answers
 
     interactive = sys.stdin.isatty()
     def ask(value, name, prompt, **kw):
@@ -203,10 +168,11 @@ def advise(ws, cloud, employer, production_years, employer_pays, role, ml_knowle
         role=ask(role, "role", "Role you are aiming for", type=click.Choice(ROLES)),
         ml_knowledge=ask(ml_knowledge, "ml-knowledge", "Have you trained and evaluated ML models before?", type=bool),
     )
-    advice = decide(answers, ws.catalog, ws.today)
+    report = study.advise(ws, answers)
+    advice = report.advice
     if advice.certify:
-        exam = ws.exam(advice.exam)
-        click.echo(f"Recommendation: {exam.name} ({exam.id}), background '{advice.background}', prepare {advice.prep}.")
+        click.echo(f"Recommendation: {report.exam_name} ({advice.exam}), background '{advice.background}', "
+                   f"prepare {advice.prep}.")
     else:
         click.echo("Recommendation: skip certification for now and build a portfolio project instead.")
     click.echo("Why:")
@@ -383,30 +349,21 @@ def replan(ws, minutes_per_day, exam_date, skip_courses, new_cards, long_days):
 @pass_workspace
 def review(ws, max_cards, domain, new_only, reviews_only, exam, drill):
     """Today's review session: reveal, grade 0-5, u undo, s suspend, e where, q quit."""
-    from studyplan import study, study_cards
-    from studyplan.session import ReviewSession, summary_text
+    from studyplan.review_views import summary_text
+    from studyplan.study_review import ReviewOptions, finish_report, start_review
     from studyplan.terminal import LineConsole, TerminalConsole, use_colour
 
     if sum((new_only, reviews_only, drill)) > 1:
         raise click.UsageError("--new-only, --reviews-only and --drill exclude each other")
-    queue = study.review_queue(ws, max_cards, domain, new_only, reviews_only, exam, drill)
-    # Today's re-asks left by an earlier session come back after the queue.
-    reasks = [] if drill else study_cards.pending_reasks(ws, domain, new_only)
-    if not queue and not reasks:
-        current = study.active_plan(ws)
-        if exam or current is None:
-            hint = "" if exam else " No plan yet: run 'studyplan plan create', or pass --exam to study new cards."
-        else:
-            hint = f" To get ahead of the plan: studyplan review --exam {current.exam}; to drill: studyplan review --drill"
-        click.echo("Nothing to review now." + hint)
+    start = start_review(ws, ReviewOptions(max_cards, domain, new_only, reviews_only, exam, drill))
+    if start.session is None:
+        click.echo(start.nothing)
         return
     colour = use_colour()
     console = TerminalConsole(colour) if sys.stdin.isatty() else LineConsole(colour)
-    session = ReviewSession(ws.transaction, ws.learner_id, queue, ws.today, ws.now,
-                            where=lambda card: study.card_location(ws, card), reasks=reasks)
     with console, _signals_interrupt():
-        outcome = session.run(console)
-    click.echo(summary_text(study.finish_report(ws, outcome)))
+        outcome = start.session.run(console)
+    click.echo(summary_text(finish_report(ws, outcome)))
 
 
 class _signals_interrupt:
@@ -438,10 +395,10 @@ def stats(ws, exam, fmt):
     """Per-domain progress and readiness, retention, the due forecast and the review heatmap."""
     import json
 
-    from studyplan import study
     from studyplan.stats import stats_json, stats_text
+    from studyplan.study_reports import stats_report
 
-    report = study.stats_report(ws, exam)
+    report = stats_report(ws, exam)
     if fmt == "json":
         click.echo(json.dumps(stats_json(report), indent=2))
     else:
@@ -471,35 +428,17 @@ def _time_option(ctx, param, value):
 @pass_workspace
 def calendar(ws, fmt, output, start, end, paper, at):
     """The plan as a printable calendar (html), tables (md, txt) or events for calendar apps (ics)."""
-    from studyplan import study
+    from studyplan.study_reports import calendar_document, save_calendar
 
-    document = study.calendar_document(ws, fmt, start, end, paper, at)
-    if output is None:
-        if isinstance(document, bytes):
-            sys.stdout.buffer.write(document) if hasattr(sys.stdout, "buffer") else click.echo(document.decode())
-        else:
-            click.echo(document, nl=not document.endswith("\n"))
+    if output is not None:
+        save_calendar(ws, output, fmt, start, end, paper, at)
+        click.echo(f"wrote {output}", err=True)
         return
-    write_file(output, document)
-    click.echo(f"wrote {output}", err=True)
-
-
-def write_file(path: Path, document) -> None:
-    """Write atomically: a half-written calendar never replaces a good one."""
-    import os
-    import tempfile
-
-    data = document if isinstance(document, bytes) else document.encode("utf-8")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the calendar from other readers
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise StudyplanError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    document = calendar_document(ws, fmt, start, end, paper, at)
+    if isinstance(document, bytes):
+        sys.stdout.buffer.write(document) if hasattr(sys.stdout, "buffer") else click.echo(document.decode())
+    else:
+        click.echo(document, nl=not document.endswith("\n"))
 
 
 @cli.command()
@@ -512,17 +451,20 @@ def daily(ws, exam, background, output):
     """The daily job: sync decks, make a first plan if none, show today, write the calendar, review."""
     from studyplan import study
     from studyplan.plan_views import today_text
+    from studyplan.study_reports import save_calendar
 
-    result = ws.sync()
-    click.echo(f"Decks: {sum(len(e.cards) for e in ws.catalog.exams.values())} cards in {len(ws.catalog.exams)} decks"
-               + (f" ({result.added} new, {result.updated} updated)" if result.changed else "") + f"; database {ws.db_location}")
-    if study.active_plan(ws) is None:
-        first = study.create_plan(ws, exam, Request(background=background, start=ws.today, minutes_per_day=DAILY_MINUTES))
-        click.echo(f"Made a first plan: {first.plan.exam} ({background}), exam on {first.plan.exam_date}, "
-                   f"{first.plan.minutes_per_day} min a day. Change it with 'studyplan plan create --yes ...'.")
+    report = study.daily(ws, exam, background)
+    synced = report.synced
+    click.echo(f"Decks: {report.cards} cards in {report.decks} decks"
+               + (f" ({synced.added} new, {synced.updated} updated)" if synced and synced.changed else "")
+               + f"; database {report.database}")
+    if report.first_plan is not None:
+        first = report.first_plan.plan
+        click.echo(f"Made a first plan: {first.exam} ({background}), exam on {first.exam_date}, "
+                   f"{first.minutes_per_day} min a day. Change it with 'studyplan plan create --yes ...'.")
     click.echo()
-    click.echo(today_text(study.today_report(ws)))
-    write_file(output, study.calendar_document(ws, "html", None, None, "a4"))
+    click.echo(today_text(report.today))
+    save_calendar(ws, output, "html")
     click.echo(f"\nPrintable calendar: {output.resolve()}")
     if sys.stdin.isatty() and sys.stdout.isatty():
         click.echo("Starting today's review (q quits at any time).")
@@ -543,15 +485,14 @@ def export():
 @pass_workspace
 def export_reviews(ws, fmt, output):
     """The whole review history: one record per graded review with the state it produced."""
-    from studyplan.exporting import write_reviews
+    from studyplan.study_reports import export_reviews
 
-    with ws.transaction() as db:
-        if output:
-            with open(output, "w", encoding="utf-8", newline="") as fh:
-                count = write_reviews(db, ws.learner_id, fmt, fh)
-            click.echo(f"wrote {count} review(s) to {output}", err=True)
-        else:
-            write_reviews(db, ws.learner_id, fmt, sys.stdout)
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as fh:
+            count = export_reviews(ws, fmt, fh)
+        click.echo(f"wrote {count} review(s) to {output}", err=True)
+    else:
+        export_reviews(ws, fmt, sys.stdout)
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """Commands for whoever looks after the database: `backup`, `restore` and the team lead's `cohort`.
 
 Registered on the main group at the end of `studyplan.cli`. Each reads its options, calls
-one function of `studyplan.backup` or `studyplan.cohort`, and prints the result.
+one use case of `studyplan.study_admin` or `studyplan.study_reports`, and prints the result.
 """
 
 from __future__ import annotations
@@ -9,23 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-
-from studyplan.errors import StudyplanError
-
-
-def _sqlite_file(ws, command: str, other_tool: str) -> Path:
-    """The database file of the workspace, or a clear error for a server or in-memory database."""
-    from studyplan.db.engine import database_url, sqlite_path
-
-    url = database_url(ws.db_location)
-    path = sqlite_path(url)
-    if path is not None:
-        return path
-    if url.startswith("sqlite"):
-        raise StudyplanError(f"{command}: an in-memory database has no file to {command}")
-    scheme = url.split("://", 1)[0]
-    raise StudyplanError(f"{command} works on SQLite database files only, not {scheme}; "
-                         f"for PostgreSQL use {other_tool}")
 
 
 @click.command()
@@ -37,12 +20,10 @@ def backup(ws, file):
     FILE defaults to a timestamped file next to the database. SQLite only (SQLite's online
     backup API); for PostgreSQL use pg_dump.
     """
-    from studyplan.backup import backup_database, default_backup_path, inspect_backup
+    from studyplan.study_admin import backup as run
 
-    path = _sqlite_file(ws, "backup", "pg_dump (e.g. 'pg_dump -Fc -f studyplan.dump DBNAME')")
-    dest = file.expanduser() if file is not None else default_backup_path(path, ws.now())
-    backup_database(path, dest)
-    click.echo(f"backed up {path} to {dest} ({inspect_backup(dest).describe()})")
+    report = run(ws, file)
+    click.echo(f"backed up {report.database} to {report.backup} ({report.contents})")
 
 
 @click.command()
@@ -55,13 +36,12 @@ def restore(ws, file):
     revision); otherwise nothing changes. The database it replaces is kept beside it as
     <name>-before-restore-<time>.db. Run it while no other studyplan command is running.
     """
-    from studyplan.backup import restore_database
+    from studyplan.study_admin import restore as run
 
-    path = _sqlite_file(ws, "restore", "pg_restore (e.g. 'pg_restore --clean -d DBNAME studyplan.dump')")
-    result = restore_database(file.expanduser(), path, ws.now())
-    click.echo(f"restored {path} from {file} ({result.snapshot.describe()})")
-    if result.previous is not None:
-        click.echo(f"the database it replaced is kept as {result.previous}")
+    report = run(ws, file)
+    click.echo(f"restored {report.database} from {report.backup} ({report.contents})")
+    if report.previous is not None:
+        click.echo(f"the database it replaced is kept as {report.previous}")
 
 
 @click.command()
@@ -70,10 +50,7 @@ def restore(ws, file):
 @click.pass_obj
 def cohort(ws, exam, fmt):
     """Every learner on the database: plan progress, reviews, readiness and days to the exam."""
-    from studyplan.cohort import cohort_progress, render
+    from studyplan.cohort import render
+    from studyplan.study_reports import cohort_report
 
-    with ws.transaction() as db:
-        rows = cohort_progress(db, ws.today, exam)
-    if exam is not None and not rows:
-        raise StudyplanError(f"no learner has a plan for '{exam}'")
-    click.echo(render(rows, ws.today, fmt))
+    click.echo(render(cohort_report(ws, exam), ws.today, fmt))

@@ -22,7 +22,8 @@ def cards_suspended(ws, fmt):
     import json
     import shutil
 
-    from studyplan.study_cards import suspended, suspended_text
+    from studyplan.review_views import suspended_text
+    from studyplan.study_cards import suspended
 
     report = suspended(ws)
     if fmt == "json":
@@ -36,8 +37,8 @@ def cards_suspended(ws, fmt):
 @click.pass_obj
 def cards_unsuspend(ws, card_ids):
     """Put suspended cards back in the queues (all or none; a never-studied card is new again)."""
-    from studyplan.decks import one_line
     from studyplan.study_cards import unsuspend
+    from studyplan.text import one_line
 
     report = unsuspend(ws, list(card_ids))
     click.echo(f"unsuspended {len(report.card_ids)} card(s): {one_line(', '.join(report.card_ids))}")

@@ -13,7 +13,18 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from studyplan.catalog import BACKGROUNDS, CARD_STYLES, STATUSES, Card, Catalog, Course, Domain, Exam, Module
+from studyplan.catalog import (
+    BACKGROUNDS,
+    CARD_STYLES,
+    STATUSES,
+    Card,
+    Catalog,
+    Course,
+    Domain,
+    Exam,
+    Module,
+)
+from studyplan.text import one_line
 
 EXAM_FILE = "exam.toml"
 COURSES_FILE = "courses.toml"
@@ -33,14 +44,9 @@ class Problem:
         return f"{self.file}:{self.line}: {one_line(self.message)}"
 
 
-def one_line(text: str) -> str:
-    """*text* with line breaks and other control characters escaped, so a message stays one line."""
-    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii") for ch in text)
-
-
 def shipped_decks_dir() -> Path:
     """The decks installed with the package (or the checkout's `decks/` in development)."""
-    installed = Path(__file__).resolve().parent / "decks"
+    installed = Path(__file__).resolve().parent / "shipped_decks"  # not "decks": that is this module
     if installed.is_dir():
         return installed
     return Path(__file__).resolve().parents[2] / "decks"
@@ -286,7 +292,7 @@ def _load_courses(path: Path, label: str, problems: list[Problem]) -> tuple[Cour
         if len(problems) == before:
             courses.append(Course(
                 id=course_id, title=_text(raw, "title", src, line, problems), provider=_text(raw, "provider", src, line, problems),
-                phase=phase, order=int(order), backgrounds=tuple(backgrounds), hours=float(hours),
+                phase=str(phase), order=int(order), backgrounds=tuple(backgrounds), hours=float(hours),
                 url=_text(raw, "url", src, line, problems, required=False), modules=tuple(modules),
             ))
     return tuple(courses)

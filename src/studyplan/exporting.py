@@ -1,16 +1,16 @@
-"""Writing the review history as CSV or JSON, streamed so a million rows stay small in memory."""
+"""The review history as CSV or JSON, streamed so a million rows stay small in memory."""
 
 from __future__ import annotations
 
 import csv
 import json
-
-from studyplan.db.reviews import review_history
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 FIELDS = ("card_id", "reviewed_at", "grade", "practice", "easiness", "interval", "repetitions", "due")
 
 
-def _record(row) -> dict:
+def _record(row: Any) -> dict[str, Any]:
     return {
         "card_id": row.card_id,
         "reviewed_at": row.reviewed_at.isoformat(timespec="seconds"),
@@ -23,18 +23,18 @@ def _record(row) -> dict:
     }
 
 
-def write_reviews(db, learner_id: int, fmt: str, out) -> int:
+def write_reviews(rows: Iterable[Any], fmt: str, out: TextIO) -> int:
     """Write every logged grade to *out*; returns the count. Practice rows (re-asks) are marked."""
     count = 0
     if fmt == "csv":
         writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
         writer.writeheader()
-        for row in review_history(db, learner_id):
+        for row in rows:
             writer.writerow(_record(row))
             count += 1
         return count
     out.write("[")
-    for row in review_history(db, learner_id):
+    for row in rows:
         out.write(("," if count else "") + "\n  " + json.dumps(_record(row)))
         count += 1
     out.write("\n]\n" if count else "]\n")

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from typing import TypeVar
 
 MATURE_DAYS = 21          # Anki's threshold: an interval of 21 days or more is mature
 LEECH_LAPSES = 8          # Anki's default leech threshold
@@ -27,6 +28,8 @@ REASK_BELOW = 4           # SM-2: grades below 4 are asked again the same day
 PASS_GRADE = 3
 TARGET_RETENTION = 0.9
 RETENTION_PRIOR_WEIGHT = 20
+
+K = TypeVar("K", str, int)  # what a weight split is keyed by: domain ids or slot numbers
 
 
 def is_mature(interval: int) -> bool:
@@ -64,7 +67,7 @@ def card_recall(card: CardMemory, on: date, base: float = TARGET_RETENTION) -> f
         return 0.0
     last = card.due.toordinal() - card.interval
     elapsed = max(0, on.toordinal() - last)
-    return base ** (elapsed / card.interval)
+    return float(base ** (elapsed / card.interval))
 
 
 def readiness(cards: Iterable[CardMemory], totals: Mapping[str, int], weights: Mapping[str, float], on: date,
@@ -83,7 +86,7 @@ def readiness(cards: Iterable[CardMemory], totals: Mapping[str, int], weights: M
     return sum(weights.get(d, 0.0) * per_domain[d] for d in counted) / weight, per_domain
 
 
-def split_by_weight(total: int, weights: Mapping[str, float]) -> dict[str, int]:
+def split_by_weight(total: int, weights: Mapping[K, float]) -> dict[K, int]:
     """Split *total* over keys in proportion to weights (largest remainder, ties to the heavier)."""
     if not weights or total <= 0:
         return {k: 0 for k in weights}
@@ -147,3 +150,13 @@ def weight_quota(limit: int, counts: Mapping[str, int], weights: Mapping[str, fl
             quota[d] += k
         left = 0
     return quota
+
+
+def streak(days_reviewed: set[date], today: date) -> int:
+    """Consecutive days with at least one review, ending today (or yesterday if none yet today)."""
+    day = today if today in days_reviewed else today - timedelta(days=1)
+    count = 0
+    while day in days_reviewed:
+        count += 1
+        day -= timedelta(days=1)
+    return count

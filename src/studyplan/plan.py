@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from studyplan.errors import StudyplanError
 from studyplan.sm2 import Sm2State
@@ -63,7 +64,7 @@ class Task:
     continued: bool = False
     label: str = ""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"kind": str(self.kind), "minutes": self.minutes, "count": self.count, "domain": self.domain,
                 "course_id": self.course_id, "module": self.module, "continued": self.continued}
 

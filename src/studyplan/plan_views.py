@@ -8,10 +8,14 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from tabulate import tabulate
 
-from studyplan.plan import Plan, Task, TaskKind
+from studyplan.plan import Day, Plan, Task, TaskKind
+
+if TYPE_CHECKING:
+    from studyplan.study import PlanReport, TodayReport
 
 
 @dataclass(frozen=True)
@@ -74,12 +78,12 @@ def task_summary(task: Task, labels: PlanLabels) -> str:
     return f"{task_title(task, labels)} ({task.minutes} min)"
 
 
-def task_dict(task: Task, labels: PlanLabels) -> dict:
+def task_dict(task: Task, labels: PlanLabels) -> dict[str, Any]:
     """A task as JSON: its typed fields and its title."""
     return {**task.to_dict(), "title": task_title(task, labels)}
 
 
-def plan_dict(plan: Plan, labels: PlanLabels, days=None) -> dict:
+def plan_dict(plan: Plan, labels: PlanLabels, days: list[Day] | None = None) -> dict[str, Any]:
     """The plan as the JSON contract of `plan show --format json`."""
     return {
         "exam": plan.exam, "background": plan.background, "start": plan.start.isoformat(),
@@ -91,7 +95,7 @@ def plan_dict(plan: Plan, labels: PlanLabels, days=None) -> dict:
     }
 
 
-def select_days(plan, start: date | None, end: date | None):
+def select_days(plan: Plan, start: date | None, end: date | None) -> list[Day]:
     return [d for d in plan.days if (start is None or d.date >= start) and (end is None or d.date <= end)]
 
 
@@ -119,7 +123,7 @@ def plan_text(plan: Plan, labels: PlanLabels, fmt: str, start: date | None = Non
     return f"{head}{notes}\n\n{table}"
 
 
-def plan_summary(report) -> str:
+def plan_summary(report: PlanReport) -> str:
     """What `plan create` and `replan` print: the plan's span and figures, and its notes."""
     plan = report.plan
     lines = [f"{report.headline}: {plan.start if report.since is None else report.since} to the exam on "
@@ -129,7 +133,7 @@ def plan_summary(report) -> str:
     return "\n".join(lines)
 
 
-def today_text(report) -> str:
+def today_text(report: TodayReport) -> str:
     """Today's tasks for the terminal."""
     lines = [f"{report.date:%A %Y-%m-%d} · {report.exam} · {report.phase.replace('_', ' ')} · "
              f"{plural(report.days_left, 'day')} to the exam on {report.exam_date}"]

@@ -47,18 +47,31 @@ No I/O, no clock, no database: dates come in as arguments and the result is a fr
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from datetime import date, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
 from studyplan import metrics
 from studyplan.catalog import Course, Exam
-from studyplan.forecast import (DRILL_MINUTES, PRIOR, Forecaster, GradeMix, review_minutes, unreviewed)
-from studyplan.plan import (LENGTH_NAMES, LENGTH_REASON, MINUTES_RANGE, PHASES, TASK_ORDER, Day, Plan, PlanError,
-                            Progress, ReplanError, Request, Task, TaskKind)
+from studyplan.forecast import DRILL_MINUTES, PRIOR, Forecaster, GradeMix, review_minutes, unreviewed
+from studyplan.plan import (
+    LENGTH_NAMES,
+    LENGTH_REASON,
+    MINUTES_RANGE,
+    PHASES,
+    TASK_ORDER,
+    Day,
+    Plan,
+    PlanError,
+    Progress,
+    ReplanError,
+    Request,
+    Task,
+    TaskKind,
+)
 
 FINAL_REVIEW_DAYS = 7
 MIN_BLOCK = 20
@@ -77,7 +90,7 @@ def _minutes(value: float) -> int:
     return math.ceil(round(value, 9))
 
 
-def _lowest(lo: int, hi: int, ok) -> int:
+def _lowest(lo: int, hi: int, ok: Callable[[int], bool]) -> int:
     """The smallest x in (lo, hi] with ok(x), given ok(hi) (bisection: ok is monotone)."""
     while hi - lo > 1:
         mid = (lo + hi) // 2
@@ -122,7 +135,7 @@ class _Calendar:
 
     @classmethod
     def build(cls, start: date, length: int, weekdays: Sequence[int], days_off: Sequence[date],
-              long_days: Sequence[int]) -> "_Calendar":
+              long_days: Sequence[int]) -> _Calendar:
         dates = [start + timedelta(days=i) for i in range(length + 1)]
         off = [d in set(days_off) for d in dates]
         study = [d.weekday() in set(weekdays) and not o for d, o in zip(dates, off)]
@@ -645,7 +658,8 @@ def check_dates(exam: Exam, request: Request, exam_date: date) -> None:
             f"{request.background} learner, because {LENGTH_REASON}; pick a date in that range, or pass --force")
 
 
-def _first_fitting_length(exam, courses, request, foundations, progress, mix, lo: int, hi: int) -> int | None:
+def _first_fitting_length(exam: Exam, courses: Sequence[Course], request: Request, foundations: Exam | None,
+                          progress: Progress, mix: GradeMix, lo: int, hi: int) -> int | None:
     """The first length in [lo, hi] whose plan fits, or None (bisection, then checked)."""
     if not _fits(exam, courses, request, foundations, progress, mix, hi):
         return None
@@ -727,7 +741,7 @@ def replan(plan: Plan, exam: Exam, courses: Sequence[Course], today: date, progr
 # --------------------------------------------------------------------------- refusals
 
 
-def _refusal(cls, exam: Exam, courses: Sequence[Course], request: Request, foundations: Exam | None,
+def _refusal(cls: type[PlanError], exam: Exam, courses: Sequence[Course], request: Request, foundations: Exam | None,
              progress: Progress, mix: GradeMix, short: int, length_range_: tuple[int, int],
              range_start: date) -> PlanError:
     remedies = remedies_for(exam, courses, request, foundations, progress, mix, length_range_)

@@ -1,4 +1,4 @@
-"""The review session: the queue, the grade-undo-suspend loop, re-asks, and the summary.
+"""The review session: the queue, the grade-undo-suspend loop and re-asks.
 
 The loop talks to the learner only through a `Console` (see `terminal`), so it runs the
 same on a terminal, through a pipe and in tests. Every grade is committed in its own
@@ -9,31 +9,28 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Callable, Protocol
+from datetime import date, datetime
 
-from studyplan.db.reviews import QueueCard, Suspension, grade_card, suspend_card, undo_grade, undo_suspend
+from studyplan.db.reviews import (
+    Suspension,
+    grade_card,
+    suspend_card,
+    undo_grade,
+    undo_suspend,
+)
 from studyplan.metrics import LEECH_LAPSES, needs_reask
-
-REVEAL, QUIT, UNDO, SUSPEND, EDIT = "reveal", "quit", "undo", "suspend", "edit"
-GRADE_HELP = "grade: 0 blackout · 1 wrong · 2 almost · 3 hard · 4 hesitant · 5 perfect"
-KEYS_HELP = "u undo · s suspend · e where is this card · q quit"
-
-
-class Console(Protocol):
-    def front(self, card: QueueCard, progress: "Progress") -> None: ...
-    def back(self, card: QueueCard) -> None: ...
-    def read(self, revealed: bool) -> str | None: ...   # an action, a digit "0".."5", or None at end of input
-    def say(self, text: str) -> None: ...
-
-
-@dataclass
-class Progress:
-    done: int
-    left: int
-    seconds: float
-    reask: bool = False
+from studyplan.queue import (
+    EDIT,
+    QUIT,
+    REVEAL,
+    SUSPEND,
+    UNDO,
+    Console,
+    Progress,
+    QueueCard,
+)
 
 
 @dataclass
@@ -80,7 +77,7 @@ class ReviewSession:
     def __init__(self, transaction: Callable, learner_id: int, queue: list[QueueCard], today: date,
                  now: Callable[[], datetime], clock: Callable[[], float] = time.monotonic,
                  where: Callable[[QueueCard], str] = lambda card: card.source,
-                 reasks: list[QueueCard] = ()):
+                 reasks: Sequence[QueueCard] = ()):
         self.transaction = transaction
         self.learner_id = learner_id
         self.pending: deque[QueueCard] = deque(queue)
@@ -149,6 +146,7 @@ class ReviewSession:
             self.outcome.skipped.append(card.card_id)
             console.say(f"{card.card_id}: {result.skipped}; not graded again")
             return
+        assert result.log_id is not None  # written, since nothing was skipped
         graded = Graded(card, grade, practice, seconds, result.log_id)
         self.outcome.graded.append(graded)
         self.undo_stack.append(graded)
@@ -199,37 +197,3 @@ class ReviewSession:
         self._put_back(last.card, last.practice and not last.card.drill)
         console.say(message)
         return True
-
-
-def streak(days_reviewed: set[date], today: date) -> int:
-    """Consecutive days with at least one review, ending today (or yesterday if none yet today)."""
-    day = today if today in days_reviewed else today - timedelta(days=1)
-    count = 0
-    while day in days_reviewed:
-        count += 1
-        day -= timedelta(days=1)
-    return count
-
-
-def summary_text(report) -> str:
-    """The end-of-session summary: cards and correct by domain, time, forecast, streak."""
-    from tabulate import tabulate
-
-    outcome = report.outcome
-    scheduled = outcome.scheduled
-    rows = [[d, n, c, f"{c / n:.0%}" if n else "-", r] for d, n, c, r in report.by_domain]
-    rows.append(["total", len(scheduled), sum(g.grade >= 3 for g in scheduled),
-                 f"{sum(g.grade >= 3 for g in scheduled) / len(scheduled):.0%}" if scheduled else "-",
-                 len(outcome.graded) - len(scheduled)])
-    minutes, seconds = divmod(int(outcome.seconds), 60)
-    lines = ["", "Session " + ("stopped early" if outcome.quit_early else "complete")
-             + f": {len(scheduled)} card(s) in {minutes} min {seconds:02d} s",
-             tabulate(rows, headers=["domain", "cards", "correct", "rate", "re-asks"])]
-    if outcome.suspended:
-        lines.append("suspended: " + ", ".join(outcome.suspended))
-    if outcome.leeches:
-        lines.append("new leeches: " + ", ".join(outcome.leeches))
-    forecast = " ".join(f"{d:%a} {n}" for d, n in sorted(report.forecast.items())) or "none"
-    lines.append(f"due next 7 days: {forecast}")
-    lines.append(f"streak: {report.streak} day(s)")
-    return "\n".join(lines)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
 INITIAL_EASINESS = 2.5
 MIN_EASINESS = 1.3
@@ -46,7 +47,7 @@ class Sm2State:
     repetitions: int = 0
     due: date | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """A plain, JSON-ready dict."""
         return {
             "easiness": self.easiness,
@@ -56,7 +57,7 @@ class Sm2State:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Sm2State":
+    def from_dict(cls, data: dict[str, Any]) -> Sm2State:
         """The inverse of :meth:`to_dict`."""
         due = data.get("due")
         return cls(
@@ -98,8 +99,3 @@ def review(state: Sm2State, grade: int, today: date) -> Sm2State:
         repetitions=repetitions,
         due=today + timedelta(days=interval),
     )
-
-
-def needs_reask(grade: int) -> bool:
-    """True when a grade asks for the item again at the end of the same session."""
-    return grade < 4

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from studyplan.study_reports import StatsReport
 
 BAR = "█"
 SHADES = " ░▒▓█"
@@ -60,7 +64,12 @@ def heatmap(counts: dict[date, int], today: date, weeks: int = 12) -> list[str]:
     return lines
 
 
-def stats_json(report) -> dict:
+def pct(x: float | None) -> str:
+    """A share as a whole percentage, or a dash when there is none."""
+    return "-" if x is None else f"{x:.0%}"
+
+
+def stats_json(report: StatsReport) -> dict[str, Any]:
     """The stats report as the JSON contract of `stats --format json`."""
     return {
         "exam": report.exam, "date": report.date.isoformat(),
@@ -76,11 +85,10 @@ def stats_json(report) -> dict:
     }
 
 
-def stats_text(report) -> str:
+def stats_text(report: StatsReport) -> str:
     """The stats report for the terminal: table, forecast bars, heatmap, leeches."""
     from tabulate import tabulate
 
-    pct = lambda x: "-" if x is None else f"{x:.0%}"
     rows = [[d.domain, f"{d.weight:.0%}", d.total, d.new, d.learning, d.mature, d.suspended, d.leeches,
              pct(d.retention), pct(d.readiness)] for d in report.domains]
     head = (f"{report.exam} on {report.date}: readiness {report.readiness:.0%} (predicted recall on "

@@ -1,46 +1,61 @@
-"""Use cases: the only door from the command line. One function per command, each
-returning a typed report that a view renders.
+"""Use cases of the plan: the only door from the command line to plans, today and done.
 
-Each function joins the workspace (which database, decks, day and learner), the store's
-named queries and the pure core (planner, forecast, metrics).
+One function per command, each one unit of work (`Workspace.unit`: one transaction, the
+decks synced first) returning a typed report that a view renders. Each joins the
+workspace (which database, decks, day and learner), the store's named queries and the
+pure core (planner, forecast, metrics). Reviews live in `study_review`, reports
+(stats, calendar, cohort, export) in `study_reports`, cards and decks in `study_cards`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from studyplan import metrics
 from studyplan.errors import StudyplanError
 from studyplan.plan import Plan, Progress, Request, Task, TaskKind
 from studyplan.plan_views import PlanLabels
 
+if TYPE_CHECKING:
+    from studyplan.advice import Advice, Answers
+    from studyplan.catalog import Exam
+    from studyplan.db.cards import SyncResult
+    from studyplan.forecast import GradeMix
+    from studyplan.workspace import Unit, Workspace
+
 FOUNDATIONS = "foundations"
-DEFAULT_NEW_PER_DAY = 20   # without a plan; Anki's default too
-DEFAULT_DRILLS = 20        # `review --drill` on a day the plan has no drills
+# The first plan `daily` makes: the exams' courses, cards and realistic reviews need about
+# an hour and a quarter a day over eight weeks (a 60-minute plan of Google PMLE does not fit).
+DAILY_MINUTES = 75
 NO_PLAN = "no plan yet: run 'studyplan plan create --exam ... --background ...' first"
 
 
-def active_plan(ws) -> Plan | None:
+def active_plan(ws: Workspace) -> Plan | None:
     """The learner's active plan, or None (a learner not on the database yet has none)."""
+    with ws.unit(sync=False, create_learner=False) as u:
+        return stored_plan(u)
+
+
+def stored_plan(u: Unit) -> Plan | None:
+    """The active plan within a unit of work (None without a learner or a plan)."""
     from studyplan.db.plans import active_plan as load
 
-    learner = ws.existing_learner_id()
-    if learner is None:
-        return None
-    with ws.transaction() as db:
-        return load(db, learner)
+    return None if u.learner_id is None else load(u.db, u.learner_id)
 
 
-def _require_plan(ws) -> Plan:
-    plan = active_plan(ws)
+def required_plan(u: Unit) -> Plan:
+    """The active plan, or the error that says how to make one."""
+    plan = stored_plan(u)
     if plan is None:
         raise StudyplanError(NO_PLAN)
     return plan
 
 
-def plan_labels(ws, exam_id: str) -> PlanLabels:
+def plan_labels(ws: Workspace, exam_id: str) -> PlanLabels:
     """The names the plan's tasks are shown with, from the catalog."""
     catalog = ws.catalog
     domains: dict[str, str] = {}
@@ -54,22 +69,23 @@ def plan_labels(ws, exam_id: str) -> PlanLabels:
         modules={(c.id, n): m.title for c in catalog.courses for n, m in enumerate(c.modules, 1)})
 
 
-def _plan_exams(plan_exam: str, background: str) -> list[str]:
+def plan_exams(plan_exam: str, background: str) -> list[str]:
+    """The exams whose cards a plan schedules: a pivoting learner's foundations too."""
     return [plan_exam, FOUNDATIONS] if background == "pivoting" else [plan_exam]
 
 
-def _foundations_for(ws, background: str):
+def _foundations_for(ws: Workspace, background: str) -> Exam | None:
     return ws.catalog.exams.get(FOUNDATIONS) if background == "pivoting" else None
 
 
-def _progress(ws, exam_id: str, background: str) -> Progress:
+def _progress(ws: Workspace, u: Unit, exam_id: str, background: str) -> Progress:
     """What the learner has done so far: cards, their states, course minutes, practice exams."""
+    from studyplan.db.history import learner_states
     from studyplan.db.plans import PRACTICE_EXAM_ID, course_minutes
-    from studyplan.db.reviews import learner_states
 
-    with ws.transaction() as db:
-        states = learner_states(db, ws.learner_id, _plan_exams(exam_id, background))
-        minutes = course_minutes(db, ws.learner_id, ws.today)
+    assert u.learner_id is not None
+    states = learner_states(u.db, u.learner_id, plan_exams(exam_id, background))
+    minutes = course_minutes(u.db, u.learner_id, ws.today)
     introduced: dict[str, int] = {}
     for _exam, domain, _state, _intro in states:
         introduced[domain] = introduced.get(domain, 0) + 1
@@ -79,12 +95,12 @@ def _progress(ws, exam_id: str, background: str) -> Progress:
                     practice_exams=practice, state_domains=tuple(d for _e, d, _s, _i in states))
 
 
-def _grade_mix(ws, exams: list[str]):
-    from studyplan.db.reviews import grade_counts
+def _grade_mix(u: Unit, exams: list[str]) -> GradeMix:
+    from studyplan.db.history import grade_counts
     from studyplan.forecast import calibrate
 
-    with ws.transaction() as db:
-        return calibrate(grade_counts(db, ws.learner_id, exams))
+    assert u.learner_id is not None
+    return calibrate(grade_counts(u.db, u.learner_id, exams))
 
 
 @dataclass(frozen=True)
@@ -107,14 +123,14 @@ def _report(plan: Plan, labels: PlanLabels, headline: str, since: date | None = 
                       intro_days[-1] if intro_days else None, warning)
 
 
-def _check_courses(ws, skip: tuple[str, ...]) -> None:
+def _check_courses(ws: Workspace, skip: tuple[str, ...]) -> None:
     known = {c.id for c in ws.catalog.courses}
     for course in skip:
         if course not in known:
             raise StudyplanError(f"--skip-course: unknown course '{course}' (courses: {', '.join(sorted(known))})")
 
 
-def create_plan(ws, exam_id: str, request: Request) -> PlanReport:
+def create_plan(ws: Workspace, exam_id: str, request: Request) -> PlanReport:
     """Build and store a new plan for *exam_id* as *request* asks (defaults and range
     checks live in the planner). Cards already studied count as introduced."""
     from studyplan.db.plans import save_plan
@@ -125,12 +141,12 @@ def create_plan(ws, exam_id: str, request: Request) -> PlanReport:
         raise StudyplanError(f"'{exam_id}' is not an exam; pick one of: " +
                              ", ".join(e for e, x in sorted(ws.catalog.exams.items()) if x.kind == "exam"))
     _check_courses(ws, request.skip_courses)
-    ws.sync()
-    exams = _plan_exams(exam.id, request.background)
-    plan = build_plan(exam, ws.catalog.courses, request, _foundations_for(ws, request.background),
-                      _progress(ws, exam.id, request.background), _grade_mix(ws, exams))
-    with ws.transaction() as db:
-        save_plan(db, ws.learner_id, plan, ws.now())
+    with ws.unit() as u:
+        assert u.learner_id is not None
+        exams = plan_exams(exam.id, request.background)
+        plan = build_plan(exam, ws.catalog.courses, request, _foundations_for(ws, request.background),
+                          _progress(ws, u, exam.id, request.background), _grade_mix(u, exams))
+        save_plan(u.db, u.learner_id, plan, ws.now())
     lo, hi = length_range(request.background, plan.start)
     length = (plan.exam_date - plan.start).days
     warning = "" if lo <= length <= hi else (
@@ -138,17 +154,27 @@ def create_plan(ws, exam_id: str, request: Request) -> PlanReport:
     return _report(plan, plan_labels(ws, exam.id), f"Plan for {plan.exam} ({plan.background})", warning=warning)
 
 
-def replan(ws, minutes_per_day: int | None = None, exam_date: date | None = None,
+def replan(ws: Workspace, minutes_per_day: int | None = None, exam_date: date | None = None,
            skip_courses: tuple[str, ...] = (), new_cards_limit: int | None = None,
            long_days: tuple[int, ...] | None = None) -> PlanReport:
     """Spread what is left of the active plan over the days left, with any changed options;
     store and return the new plan. Finished modules and cards stay finished."""
     from studyplan.db.plans import save_plan
+
+    _check_courses(ws, skip_courses)
+    with ws.unit() as u:
+        assert u.learner_id is not None
+        plan = required_plan(u)
+        new = _spread(ws, u, plan, minutes_per_day, exam_date, skip_courses, new_cards_limit, long_days)
+        save_plan(u.db, u.learner_id, new, ws.now())
+    since = max(ws.today, plan.start)
+    return _report(new, plan_labels(ws, plan.exam), f"Replanned {plan.exam}", since=since)
+
+
+def _spread(ws: Workspace, u: Unit, plan: Plan, minutes_per_day: int | None, exam_date: date | None,
+            skip_courses: tuple[str, ...], new_cards_limit: int | None, long_days: tuple[int, ...] | None) -> Plan:
     from studyplan.planner import replan as spread
 
-    plan = _require_plan(ws)
-    _check_courses(ws, skip_courses)
-    ws.sync()
     exam = ws.exam(plan.exam)
     changes = Request(
         background=plan.background, start=plan.start, exam_date=exam_date or plan.exam_date,
@@ -156,13 +182,9 @@ def replan(ws, minutes_per_day: int | None = None, exam_date: date | None = None
         days_off=plan.days_off, long_days=plan.long_days if long_days is None else long_days,
         new_cards_limit=plan.new_cards_limit if new_cards_limit is None else new_cards_limit,
         skip_courses=tuple(dict.fromkeys((*plan.skip_courses, *skip_courses))))
-    exams = _plan_exams(plan.exam, plan.background)
-    new = spread(plan, exam, ws.catalog.courses, ws.today, _progress(ws, plan.exam, plan.background),
-                 _foundations_for(ws, plan.background), _grade_mix(ws, exams), changes)
-    with ws.transaction() as db:
-        save_plan(db, ws.learner_id, new, ws.now())
-    since = max(ws.today, plan.start)
-    return _report(new, plan_labels(ws, exam.id), f"Replanned {plan.exam}", since=since)
+    exams = plan_exams(plan.exam, plan.background)
+    return spread(plan, exam, ws.catalog.courses, ws.today, _progress(ws, u, plan.exam, plan.background),
+                  _foundations_for(ws, plan.background), _grade_mix(u, exams), changes)
 
 
 # --------------------------------------------------------------------------- today
@@ -170,9 +192,9 @@ def replan(ws, minutes_per_day: int | None = None, exam_date: date | None = None
 
 @dataclass(frozen=True)
 class TodayReport:
-    date: date
+    date: dt.date
     exam: str
-    exam_date: date
+    exam_date: dt.date
     days_left: int
     phase: str
     planned: tuple[Task, ...]
@@ -234,33 +256,26 @@ class TodayReport:
         }
 
 
-def _made_on(ws, plan: Plan) -> date:
-    from studyplan.db.plans import plan_made_on
-
-    with ws.transaction() as db:
-        made = plan_made_on(db, ws.learner_id)
-    return max(plan.start, made or plan.start)
-
-
-def today_report(ws) -> TodayReport:
+def today_report(ws: Workspace) -> TodayReport:
     """Today's tasks beside what is due, the minutes left, and honest progress: the days
     from when the plan was made up to yesterday against what was done on them."""
-    from studyplan.db.plans import course_days
-    from studyplan.db.reviews import count_due, introduced_between
+    from studyplan.db.history import count_due, introduced_between
+    from studyplan.db.plans import course_days, plan_made_on
     from studyplan.forecast import NEW_CARD_MINUTES, REVIEW_MINUTES
     from studyplan.planner import phase_of
 
-    plan = _require_plan(ws)
-    ws.sync()
-    exams = _plan_exams(plan.exam, plan.background)
+    with ws.unit(create_learner=False) as u:
+        plan = required_plan(u)
+        lid = u.learner_id
+        assert lid is not None
+        exams = plan_exams(plan.exam, plan.background)
+        made = max(plan.start, plan_made_on(u.db, lid) or plan.start)
+        due = count_due(u.db, lid, ws.today, exams)
+        done_today = introduced_between(u.db, lid, ws.today, ws.today, exams)
+        done_before = introduced_between(u.db, lid, made, ws.today - timedelta(days=1), exams)
+        course_log = course_days(u.db, lid, made, ws.today)
+        readiness = readiness_of(ws, u, plan.exam, plan.exam_date)[0]
     day = plan.day(ws.today)
-    made = _made_on(ws, plan)
-    lid = ws.learner_id
-    with ws.transaction() as db:
-        due = count_due(db, lid, ws.today, exams)
-        done_today = introduced_between(db, lid, ws.today, ws.today, exams)
-        done_before = introduced_between(db, lid, made, ws.today - timedelta(days=1), exams)
-        course_log = course_days(db, lid, made, ws.today)
     planned = day.tasks if day else ()
     new_left = max(0, sum(t.count for t in planned if t.kind == TaskKind.NEW_CARDS) - done_today)
     course_today = sum(t.minutes for t in planned if t.kind in (TaskKind.COURSE, TaskKind.PRACTICE_EXAM))
@@ -276,8 +291,22 @@ def today_report(ws) -> TodayReport:
         course_planned_before=sum(t.minutes for d in past for t in d.tasks
                                   if t.kind in (TaskKind.COURSE,) and t.course_id),
         course_done_before=sum(n for d, n in course_log.items() if d < ws.today),
-        readiness=_readiness(ws, plan.exam, plan.exam_date)[0],
+        readiness=readiness,
     )
+
+
+def readiness_of(ws: Workspace, u: Unit, exam_id: str, on: date) -> tuple[float, dict[str, float]]:
+    """Readiness (metrics.readiness): predicted recall on *on*, overall and per domain."""
+    from studyplan.db.history import card_memories, review_outcomes
+
+    exam = ws.exam(exam_id)
+    if u.learner_id is None:
+        return 0.0, {}
+    memories, totals = card_memories(u.db, u.learner_id, exam.id)
+    n, ok = review_outcomes(u.db, u.learner_id)
+    weights = {d.id: float(d.weight) for d in exam.domains}
+    return metrics.readiness(memories, {d.id: totals.get(d.id, 0) for d in exam.domains}, weights, on,
+                             metrics.retention(n, ok))
 
 
 # --------------------------------------------------------------------------- done
@@ -289,9 +318,10 @@ class DoneReport:
     already: tuple[str, ...]
 
 
-def mark_done(ws, course: str | None = None, module: int | None = None) -> DoneReport:
+def mark_done(ws: Workspace, course: str | None = None, module: int | None = None) -> DoneReport:
     """Check off today's planned course blocks and practice exam, or one whole module."""
     from studyplan.db.plans import PRACTICE_EXAM_ID, course_minutes, log_course
+    from studyplan.plan_views import task_title
 
     if course is not None or module is not None:
         if course is None or module is None:
@@ -303,251 +333,72 @@ def mark_done(ws, course: str | None = None, module: int | None = None) -> DoneR
         if not 1 <= module <= len(found.modules):
             raise StudyplanError(f"--module: course '{course}' has modules 1 to {len(found.modules)}, not {module}")
         total = found.modules[module - 1].minutes
-        with ws.transaction() as db:
-            left = total - course_minutes(db, ws.learner_id).get((course, module), 0)
-            name = f"{found.title}: {found.modules[module - 1].title}"
-            if left <= 0 or not log_course(db, ws.learner_id, ws.today, course, module, left):
+        name = f"{found.title}: {found.modules[module - 1].title}"
+        with ws.unit(sync=False) as u:
+            assert u.learner_id is not None
+            left = total - course_minutes(u.db, u.learner_id).get((course, module), 0)
+            if left <= 0 or not log_course(u.db, u.learner_id, ws.today, course, module, left):
                 return DoneReport((), (name,))
         return DoneReport((name,), ())
-    plan = _require_plan(ws)
-    day = plan.day(ws.today)
-    tasks = [t for t in (day.tasks if day else ()) if t.kind in (TaskKind.COURSE, TaskKind.PRACTICE_EXAM)]
-    if not tasks:
-        return DoneReport((), ())
-    labels = plan_labels(ws, plan.exam)
-    from studyplan.plan_views import task_title
-
-    checked, already = [], []
-    with ws.transaction() as db:
-        practice_so_far = sum(1 for (c, _m) in course_minutes(db, ws.learner_id) if c == PRACTICE_EXAM_ID)
+    checked: list[str] = []
+    already: list[str] = []
+    with ws.unit(sync=False, create_learner=False) as u:
+        plan = required_plan(u)
+        assert u.learner_id is not None
+        day = plan.day(ws.today)
+        tasks = [t for t in (day.tasks if day else ()) if t.kind in (TaskKind.COURSE, TaskKind.PRACTICE_EXAM)]
+        labels = plan_labels(ws, plan.exam)
+        practice_so_far = sum(1 for (c, _m) in course_minutes(u.db, u.learner_id) if c == PRACTICE_EXAM_ID)
         for t in tasks:
             if t.kind == TaskKind.PRACTICE_EXAM:
                 key = (PRACTICE_EXAM_ID, practice_so_far + 1)
             elif t.course_id:
-                key = (t.course_id, t.module)
+                key = (t.course_id, t.module or 0)
             else:
                 continue  # a course block of a plan stored before tasks were typed
-            added = log_course(db, ws.learner_id, ws.today, key[0], key[1], t.minutes)
+            added = log_course(u.db, u.learner_id, ws.today, key[0], key[1], t.minutes)
             (checked if added else already).append(task_title(t, labels))
     return DoneReport(tuple(checked), tuple(already))
 
 
-# --------------------------------------------------------------------------- review
+@dataclass(frozen=True)
+class AdviceReport:
+    """The advice, with the recommended exam's name when there is one."""
+
+    advice: Advice
+    exam_name: str
 
 
-def _domain_owner(ws, plan: Plan, domain: str) -> str:
-    exam = ws.exam(plan.exam)
-    if domain in {d.id for d in exam.domains}:
-        return exam.id
-    if FOUNDATIONS in ws.catalog.exams:
-        return FOUNDATIONS
-    return exam.id
+def advise(ws: Workspace, answers: Answers) -> AdviceReport:
+    """The article's guidance for these answers (no database)."""
+    from studyplan.advice import advise as decide
 
-
-def _all_domains(ws, plan: Plan | None, exam_id: str) -> set[str]:
-    domains = {d.id for d in ws.exam(exam_id).domains}
-    if plan is not None and plan.background == "pivoting" and FOUNDATIONS in ws.catalog.exams:
-        domains |= {d.id for d in ws.catalog.exam(FOUNDATIONS).domains}
-    return domains
-
-
-def review_queue(ws, max_cards: int | None = None, domain: str | None = None, new_only: bool = False,
-                 reviews_only: bool = False, exam: str | None = None, drill: bool = False) -> list:
-    """Today's queue: due cards (most overdue first, domains interleaved), today's new
-    cards, then today's planned drills. With *drill*, only drills: introduced cards that
-    are not due, weakest first, heavy domains first."""
-    from studyplan.db.reviews import drill_cards, drills_on, due_cards, interleave, introduced_on, new_cards
-
-    ws.sync()
-    plan = active_plan(ws)
-    exam_id = exam or (plan.exam if plan else None)
-    if exam_id:
-        ws.exam(exam_id)  # a clear error for an unknown exam
-    elif drill:
-        raise StudyplanError("drills need an exam: pass --exam, or make a plan first")
-    if domain and exam_id and domain not in _all_domains(ws, plan, exam_id):
-        raise StudyplanError(f"unknown domain '{domain}' for exam '{exam_id}'")
-    lid = ws.learner_id
-    planned_day = plan.day(ws.today) if plan is not None else None
-    today_tasks = planned_day.tasks if planned_day is not None else ()
-    with ws.transaction() as db:
-        due = [] if (new_only or drill) else due_cards(db, lid, ws.today, domain=domain)
-        if plan is not None:
-            due = [c for c in due if c.exam in set(_plan_exams(plan.exam, plan.background))]
-        fresh = []
-        if not reviews_only and not drill and exam_id:
-            if plan is not None and not exam:
-                wanted: dict[tuple[str, str], int] = {}
-                for t in today_tasks:
-                    if t.kind == TaskKind.NEW_CARDS and t.count:
-                        key = (_domain_owner(ws, plan, t.domain), t.domain)
-                        wanted[key] = wanted.get(key, 0) + t.count
-            else:
-                weights = {d.id: d.weight for d in ws.exam(exam_id).domains}
-                wanted = {(exam_id, d): n for d, n in metrics.split_by_weight(DEFAULT_NEW_PER_DAY, weights).items()}
-            for owner in sorted({o for o, _ in wanted}):
-                done = introduced_on(db, lid, ws.today, owner)
-                per_domain = {d: max(0, n - done.get(d, 0)) for (o, d), n in wanted.items()
-                              if o == owner and (domain is None or d == domain)}
-                fresh.extend(new_cards(db, lid, owner, per_domain))
-        drills = []
-        if exam_id and (drill or not (new_only or reviews_only)):
-            planned = {t.domain: t.count for t in today_tasks if t.kind == TaskKind.DRILL} if not exam else {}
-            if drill and not planned:
-                weights = {d.id: d.weight for d in ws.exam(exam_id).domains}
-                planned = metrics.split_by_weight(max_cards or DEFAULT_DRILLS, weights)
-            done = drills_on(db, lid, ws.today)
-            per_domain = {d: max(0, n - done.get(d, 0)) for d, n in planned.items() if domain is None or d == domain}
-            if drill and domain and domain not in per_domain:
-                per_domain = {domain: max_cards or DEFAULT_DRILLS}
-            order = sorted(per_domain, key=lambda d: -_weight(ws, exam_id, d))
-            drills = [replace(c, drill=True) for c in drill_cards(db, lid, exam_id, ws.today,
-                                                                  {d: per_domain[d] for d in order})]
-    queue = due + interleave(fresh) + drills
-    return queue[:max_cards] if max_cards is not None else queue
-
-
-def _weight(ws, exam_id: str, domain: str) -> float:
-    try:
-        return float(ws.exam(exam_id).domain(domain).weight)
-    except KeyError:
-        return 0.0
-
-
-def card_location(ws, card) -> str:
-    """Where a card comes from, for the learner who wants to fix it."""
-    source = card.source
-    if source.startswith("deck:"):
-        return str((ws.decks_dir.parent / source[len("deck:"):]).resolve())
-    if source.startswith("anki:"):
-        return f"imported from {source[len('anki:'):]} (edit it in the database or re-import)"
-    return source or "unknown"
-
-
-@dataclass
-class SessionReport:
-    outcome: object
-    by_domain: list[tuple[str, int, int, int]]
-    forecast: dict[date, int]
-    streak: int
-
-
-def finish_report(ws, outcome) -> SessionReport:
-    """The end-of-session summary: by domain, the next week's due forecast and the streak."""
-    from studyplan.db.reviews import due_forecast, reviews_per_day
-    from studyplan.session import streak
-
-    rows: dict[str, list[int]] = {}
-    for g in outcome.graded:
-        r = rows.setdefault(g.card.domain, [0, 0, 0])
-        if g.practice:
-            r[2] += 1
-        else:
-            r[0] += 1
-            r[1] += g.grade >= metrics.PASS_GRADE
-    with ws.transaction() as db:
-        forecast = due_forecast(db, ws.learner_id, ws.today + timedelta(days=1), ws.today + timedelta(days=7))
-        days = reviews_per_day(db, ws.learner_id, ws.today - timedelta(days=400), ws.today)
-    return SessionReport(outcome, [(d, *v) for d, v in rows.items()], forecast, streak(set(days), ws.today))
-
-
-# --------------------------------------------------------------------------- stats
-
-
-def _readiness(ws, exam_id: str, on: date) -> tuple[float, dict[str, float]]:
-    from studyplan.db.reviews import card_memories, review_outcomes
-
-    exam = ws.exam(exam_id)
-    with ws.transaction() as db:
-        memories, totals = card_memories(db, ws.learner_id, exam.id)
-        n, ok = review_outcomes(db, ws.learner_id)
-    weights = {d.id: float(d.weight) for d in exam.domains}
-    return metrics.readiness(memories, {d.id: totals.get(d.id, 0) for d in exam.domains}, weights, on,
-                             metrics.retention(n, ok))
+    advice = decide(answers, ws.catalog, ws.today)
+    return AdviceReport(advice, ws.exam(advice.exam).name if advice.certify and advice.exam else "")
 
 
 @dataclass(frozen=True)
-class StatsReport:
-    exam: str
-    date: date
-    exam_date: date | None
-    readiness_on: date
-    readiness: float
-    retention_30d: float | None
-    domains: list = field(default_factory=list)
-    forecast: dict = field(default_factory=dict)
-    history: dict = field(default_factory=dict)
-    leeches: list = field(default_factory=list)
+class DailyReport:
+    """What the daily job did before today's session: the deck sync and any first plan."""
+
+    cards: int
+    decks: int
+    synced: SyncResult | None
+    database: str
+    first_plan: PlanReport | None
+    today: TodayReport
 
 
-def stats_report(ws, exam_id: str | None = None) -> StatsReport:
-    """Per-domain counts, retention, readiness (predicted recall on the exam day), the
-    14-day forecast and the 12-week history."""
-    from studyplan.db.reviews import (domain_card_stats, due_forecast, leech_cards, retention_by_domain,
-                                      reviews_per_day)
-    from studyplan.stats import DomainStats
-
-    plan = active_plan(ws)
-    if exam_id is None:
-        if plan is None:
-            raise StudyplanError("no plan yet: pass --exam, or run 'studyplan plan create' first")
-        exam_id = plan.exam
-    exam = ws.exam(exam_id)
-    ws.sync()
-    lid = ws.learner_id
-    exam_date = plan.exam_date if plan is not None and plan.exam == exam.id else None
-    on = exam_date if exam_date is not None and exam_date >= ws.today else ws.today
-    overall, per_domain = _readiness(ws, exam.id, on)
-    with ws.transaction() as db:
-        counts = domain_card_stats(db, lid, exam.id)
-        retention = retention_by_domain(db, lid, exam.id, ws.today - timedelta(days=29))
-        forecast = due_forecast(db, lid, ws.today, ws.today + timedelta(days=13))
-        history = reviews_per_day(db, lid, ws.today - timedelta(weeks=12), ws.today)
-        leeches = leech_cards(db, lid, exam.id)
-    domains = []
-    for d in exam.domains:
-        c = counts.get(d.id, {"total": 0, "new": 0, "learning": 0, "mature": 0, "suspended": 0, "leeches": 0})
-        n, ok = retention.get(d.id, (0, 0))
-        domains.append(DomainStats(d.id, d.weight, c["total"], c["new"], c["learning"], c["mature"], c["suspended"],
-                                   c["leeches"], n, ok, per_domain.get(d.id, 0.0)))
-    reviewed = sum(d.reviewed_30d for d in domains)
-    return StatsReport(exam.id, ws.today, exam_date, on, overall,
-                       (sum(d.passed_30d for d in domains) / reviewed) if reviewed else None,
-                       domains, forecast, history, leeches)
-
-
-# --------------------------------------------------------------------------- calendar
-
-
-def calendar_document(ws, fmt: str, start: date | None, end: date | None, paper: str, at=None):
-    """The active plan rendered as a calendar (str for text formats, bytes for ics)."""
-    from studyplan.calendar import CalendarContext, DayActual, render
-    from studyplan.db.plans import course_days
-    from studyplan.db.reviews import introduced_per_day, minutes_per_day, reviews_per_day
-    from studyplan.plan_views import task_title
-
-    plan = _require_plan(ws)
-    exam = ws.exam(plan.exam)
-    with ws.transaction() as db:
-        reviewed = reviews_per_day(db, ws.learner_id, plan.start, ws.today)
-        introduced = introduced_per_day(db, ws.learner_id, plan.start, ws.today)
-        minutes = minutes_per_day(db, ws.learner_id, plan.start, ws.today)
-        courses = course_days(db, ws.learner_id, plan.start, ws.today)
-    actuals = {
-        day: DayActual(reviewed=reviewed.get(day, 0) - introduced.get(day, 0), new=introduced.get(day, 0),
-                       minutes=math.ceil(minutes.get(day, 0)) + courses.get(day, 0),
-                       course_minutes=courses.get(day, 0))
-        for day in set(reviewed) | set(introduced) | set(courses)
-    }
-    labels = plan_labels(ws, plan.exam)
-    ctx = CalendarContext(exam_name=exam.name, exam_id=exam.id, learner=ws.learner,
-                          domains=tuple((d.id, d.name, d.weight) for d in exam.domains),
-                          exam_duration_minutes=exam.duration_minutes, today=ws.today, actuals=actuals,
-                          title=lambda task: task_title(task, labels), domain_names=dict(labels.domains))
-    try:
-        return render(plan, ctx, fmt, start=start, end=end, paper=paper, at=at)
-    except ValueError as exc:  # e.g. --from after --to
-        raise StudyplanError(str(exc)) from None
+def daily(ws: Workspace, exam_id: str, background: str) -> DailyReport:
+    """The daily job: sync the decks, make a first plan if there is none, report today."""
+    first = None
+    with ws.unit() as u:
+        synced, has_plan = u.synced, stored_plan(u) is not None
+    if not has_plan:
+        first = create_plan(ws, exam_id, Request(background=background, start=ws.today, minutes_per_day=DAILY_MINUTES))
+    catalog = ws.catalog
+    return DailyReport(sum(len(e.cards) for e in catalog.exams.values()), len(catalog.exams), synced,
+                       ws.db_location, first, today_report(ws))
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -1,15 +1,20 @@
-"""Use cases for single cards: suspended cards, unsuspending them, and today's pending re-asks.
+"""Use cases for decks and single cards: sync, Anki import, suspended cards, unsuspending.
 
-Kept apart from `study` (being rewritten) so the two change independently; each function
-is one transaction and returns typed values, like the functions of `study`.
+Each function is one unit of work and returns typed values, like the functions of `study`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from studyplan.db.reviews import QueueCard, SuspendedCard
 from studyplan.errors import StudyplanError
+from studyplan.queue import SuspendedCard
+
+if TYPE_CHECKING:
+    from studyplan.db.cards import SyncResult
+    from studyplan.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -26,66 +31,64 @@ class UnsuspendReport:
     card_ids: list[str]
 
 
-def suspended(ws) -> SuspendedReport:
+def sync_decks(ws: Workspace) -> SyncResult:
+    """Bring the database in line with the decks (idempotent, one transaction)."""
+    with ws.unit(create_learner=False) as u:
+        assert u.synced is not None
+        return u.synced
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    added: int
+    present: int
+
+
+def import_anki(ws: Workspace, file: Path, exam_id: str, domain: str) -> ImportReport:
+    """Import Anki's plain-text export (tab or comma separated) into an exam's domain."""
+    from studyplan.anki import AnkiFormatError, parse_anki_text
+    from studyplan.db.cards import import_cards
+
+    target = ws.exam(exam_id)
+    if domain not in {d.id for d in target.domains}:
+        raise StudyplanError(f"unknown domain '{domain}' for exam '{exam_id}' "
+                             f"(domains: {', '.join(d.id for d in target.domains)})")
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+        notes = parse_anki_text(text, default_separator="," if file.suffix.lower() == ".csv" else "\t")
+    except AnkiFormatError as exc:
+        raise StudyplanError(f"{file}:{exc.line}: {exc}") from None
+    except UnicodeDecodeError:
+        raise StudyplanError(f"{file}: not a UTF-8 text file") from None
+    if not notes:
+        raise StudyplanError(f"{file}: no notes found")
+    with ws.unit(create_learner=False) as u:
+        added, present = import_cards(u.db, exam_id, domain, [(n.front, n.back, list(n.tags)) for n in notes],
+                                      file.name)
+    return ImportReport(added, present)
+
+
+def suspended(ws: Workspace) -> SuspendedReport:
     """The learner's suspended cards (none for a learner not on the database yet)."""
     from studyplan.db.reviews import suspended_cards
 
-    learner = ws.existing_learner_id()
-    if learner is None:
-        return SuspendedReport([])
-    with ws.transaction() as db:
-        return SuspendedReport(suspended_cards(db, learner))
+    with ws.unit(sync=False, create_learner=False) as u:
+        return SuspendedReport([] if u.learner_id is None else suspended_cards(u.db, u.learner_id))
 
 
-def unsuspend(ws, card_ids: list[str]) -> UnsuspendReport:
+def unsuspend(ws: Workspace, card_ids: list[str]) -> UnsuspendReport:
     """Put suspended cards back in the queues, all or none: an unknown or unsuspended id changes nothing."""
     from studyplan.db.reviews import suspension_status, unsuspend_card
 
     ids = list(dict.fromkeys(card_ids))
-    learner = ws.existing_learner_id()  # None: nothing is suspended, so every id is refused below
-    with ws.transaction() as db:
-        status = suspension_status(db, learner, ids)
+    with ws.unit(sync=False, create_learner=False) as u:
+        # No learner: nothing is suspended, so every id is refused below.
+        status = suspension_status(u.db, u.learner_id, ids)
         problems = [f"unknown card '{cid}'" if found is None else f"card '{cid}' is not suspended"
                     for cid, found in status.items() if not found]
         if problems:
             raise StudyplanError("; ".join(problems) + "; nothing changed")
+        assert u.learner_id is not None
         for cid in ids:
-            unsuspend_card(db, learner, cid)
+            unsuspend_card(u.db, u.learner_id, cid)
     return UnsuspendReport(ids)
-
-
-# Issue 10: re-asks survive a restart of `review` on the same day. The review command calls
-# this beside `study.review_queue` (left untouched while it is being rewritten).
-def pending_reasks(ws, domain: str | None = None, new_only: bool = False) -> list[QueueCard]:
-    """Today's cards still waiting for a re-ask (last graded below 4 today), for `review`.
-
-    None with --new-only (re-asks are not new cards); --domain keeps that domain's only.
-    """
-    from studyplan.db.reviews import pending_reasks as query
-
-    learner = ws.existing_learner_id()
-    if new_only or learner is None:
-        return []
-    with ws.transaction() as db:
-        cards = query(db, learner, ws.today)
-    return [c for c in cards if domain is None or c.domain == domain]
-
-
-def suspended_text(report: SuspendedReport, width: int = 80) -> str:
-    """One line per card: id, exam, domain, and the front cut to fit *width* columns."""
-    from studyplan.decks import one_line
-
-    if not report.cards:
-        return "No suspended cards."
-    cols = [["card", "exam", "domain"]] + [[one_line(c.card_id), one_line(c.exam), one_line(c.domain)]
-                                           for c in report.cards]
-    fronts = ["front"] + [one_line(" ".join(c.front.split())) for c in report.cards]
-    widths = [max(len(row[i]) for row in cols) for i in range(3)]
-    lines = []
-    for row, front in zip(cols, fronts):
-        head = "  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  "
-        room = max(width - len(head), 10)
-        if len(front) > room:
-            front = front[: room - 1] + "…"
-        lines.append(head + front)
-    return "\n".join(lines)

@@ -6,11 +6,21 @@ import os
 import shutil
 import sys
 import textwrap
+from typing import Any
 
 import click
 
-from studyplan.db.reviews import QueueCard
-from studyplan.session import EDIT, GRADE_HELP, KEYS_HELP, QUIT, REVEAL, SUSPEND, UNDO, Progress
+from studyplan.queue import (
+    EDIT,
+    GRADE_HELP,
+    KEYS_HELP,
+    QUIT,
+    REVEAL,
+    SUSPEND,
+    UNDO,
+    Progress,
+    QueueCard,
+)
 
 KEYS = {" ": REVEAL, "\r": REVEAL, "\n": REVEAL, "": REVEAL, "q": QUIT, "u": UNDO, "s": SUSPEND, "e": EDIT}
 
@@ -71,9 +81,9 @@ class TerminalConsole(_Screen):
     def __init__(self, colour: bool, fd: int | None = None):
         super().__init__(colour)
         self.fd = sys.stdin.fileno() if fd is None else fd
-        self._saved = None
+        self._saved: list[Any] | None = None
 
-    def __enter__(self) -> "TerminalConsole":
+    def __enter__(self) -> TerminalConsole:
         import termios
 
         self._saved = termios.tcgetattr(self.fd)
@@ -114,7 +124,7 @@ class LineConsole(_Screen):
         super().__init__(colour)
         self.stream = stream or sys.stdin
 
-    def __enter__(self) -> "LineConsole":
+    def __enter__(self) -> LineConsole:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -35,8 +35,8 @@ def exams_table(catalog: Catalog, today: date) -> str:
             len(exam.domains),
             len(exam.cards),
         ])
-    return tabulate(rows, headers=["exam", "name", "status", "time", "questions", "price", "pass", "domains", "cards"],
-                    maxcolwidths=[None, 36, 18, None, None, None, None, None, None])
+    return str(tabulate(rows, headers=["exam", "name", "status", "time", "questions", "price", "pass", "domains", "cards"],
+                    maxcolwidths=[None, 36, 18, None, None, None, None, None, None]))
 
 
 def exam_detail(exam: Exam, today: date) -> str:

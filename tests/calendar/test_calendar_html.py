@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 import pytest
-from calendar_plan import DAY_OFF, EXAM, FREE, XSS, all_dates, make_ctx, make_plan
+from calendar_plan import DAY_OFF, EXAM, FREE, all_dates, make_ctx, make_plan
 
 from studyplan.calendar import CalendarContext, render
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from calendar_plan import DAY_OFF, EXAM, FREE, all_dates, make_ctx, make_plan, study_dates
@@ -103,7 +103,7 @@ def test_at_gives_timed_events_lasting_the_day_minutes():
 
 
 def test_at_with_utc():
-    data = render(make_plan(), make_ctx(), "ics", at=time(6, 0, tzinfo=timezone.utc))
+    data = render(make_plan(), make_ctx(), "ics", at=time(6, 0, tzinfo=UTC))
     assert b"DTSTART:20270111T060000Z\r\n" in data
 
 

@@ -36,11 +36,10 @@ def test_window_shows_exactly_its_dates_in_every_format(a, b):
 
 def test_real_plan_from_the_shipped_decks_renders_every_date():
     """A plan built by the planner from the shipped decks, through all four formats."""
+    from studyplan.calendar import CalendarContext
     from studyplan.decks import load_catalog, shipped_decks_dir
     from studyplan.plan import Request
     from studyplan.planner import build_plan
-
-    from studyplan.calendar import CalendarContext
 
     catalog, _ = load_catalog(shipped_decks_dir())
     exam = catalog.exam("google-pmle")

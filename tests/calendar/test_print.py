@@ -83,8 +83,7 @@ def test_long_plan_prints_one_page_per_month(tmp_path):
     """A 6-month plan with crowded days still gives exactly one page per month."""
     from datetime import date, timedelta
 
-    from calendar_plan import DOMAINS
-    from calendar_plan import Day, Plan, Task
+    from calendar_plan import DOMAINS, Day, Plan, Task
 
     start, exam = date(2027, 3, 1), date(2027, 8, 27)
     names = DOMAINS + tuple((f"d{i}", f"A fairly long exam guide domain name number {i}", 0.1) for i in range(4))

@@ -4,7 +4,6 @@ import hashlib
 import sqlite3
 
 import pytest
-
 from conftest import TINY_EXAM, run_subprocess
 
 
@@ -105,7 +104,7 @@ def test_anki_import_unknown_domain(run, tmp_path):
 def test_malformed_today_is_a_usage_error_and_changes_nothing(run, db_path, value):
     result = run("decks", "sync", today=value)
     assert result.exit_code == 2
-    assert f"Invalid value for '--today': {value!r} is not a date in the form YYYY-MM-DD" in result.stderr
+    assert f"Invalid value for '--today': {value!r} is not a date: write YYYY-MM-DD or a date with the month's name" in result.stderr
     assert not db_path.exists()
 
 

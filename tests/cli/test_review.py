@@ -213,7 +213,7 @@ def test_two_sessions_at_once_never_lose_or_double_a_grade(db_path, tiny_decks, 
                    stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
     grades = "".join("4\n" for _ in range(12)).encode()
     outs = [p.communicate(grades, timeout=60) for p in procs]
-    for p, (out, err) in zip(procs, outs):
+    for p, (_out, err) in zip(procs, outs):
         assert p.returncode == 0, err.decode()
         assert b"Traceback" not in err and b"locked" not in err
     graded = rows(db_path, "select card_id, count(*) from review_log where practice = 0 group by card_id")

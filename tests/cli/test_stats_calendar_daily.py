@@ -4,9 +4,8 @@ import json
 import re
 from datetime import date, timedelta
 
-from icalendar import Calendar
-
 from conftest import run_subprocess
+from icalendar import Calendar
 
 
 def study_days(run, days, grades="4\n" * 20):

@@ -5,9 +5,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import db_digest as digest
+from conftest import deck_file
 from sqlalchemy import text
 
-from conftest import db_digest as digest, deck_file
 from studyplan.db.engine import TEST_MAX_PAGE_COUNT_ENV, make_engine, upgrade
 
 

@@ -26,10 +26,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
 from cli.test_review import read_until
+from click.testing import CliRunner
 from conftest import COURSES, TINY_EXAM, deck_file
+
 from studyplan.cli import cli
 
 SEED = 20261201

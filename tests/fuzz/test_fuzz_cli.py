@@ -23,10 +23,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import COURSES, TINY_EXAM, deck_file
+from conftest import db_digest as digest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import db_digest as digest, COURSES, TINY_EXAM, deck_file
 from studyplan.cli import cli
 
 SCALE = float(os.environ.get("STUDYPLAN_FUZZ_SCALE", "1"))

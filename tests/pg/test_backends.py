@@ -11,10 +11,17 @@ import subprocess
 import sys
 from datetime import date, datetime, timedelta
 
+from pgserver import db_url, pg_url  # noqa: F401  (fixtures)
 from sqlalchemy import create_engine, text
 
-from pgserver import db_url, pg_url  # noqa: F401  (fixtures)
-from studyplan.db.engine import current_revision, database_url, head_revision, make_engine, open_database, upgrade
+from studyplan.db.engine import (
+    current_revision,
+    database_url,
+    head_revision,
+    make_engine,
+    open_database,
+    upgrade,
+)
 from studyplan.sm2 import Sm2State, review
 
 TODAY = date(2026, 12, 1)
@@ -177,7 +184,7 @@ def test_concurrent_sessions_of_different_learners_lose_nothing(run, db_url, tin
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               env=cli_env(db_url, tiny_decks, name)) for name in learners]
     outs = [p.communicate(("4\n" * 10).encode(), timeout=120) for p in procs]
-    for p, (out, err) in zip(procs, outs):
+    for p, (_out, err) in zip(procs, outs):
         assert p.returncode == 0, err.decode()
         assert b"busy" not in err and b"Traceback" not in err
     for name in learners:
@@ -203,8 +210,9 @@ def test_grading_one_learners_cards_from_two_threads_never_doubles_or_fails(db_u
     """Both threads grade every card at the same instant: each card is graded exactly once."""
     import threading
 
+    from studyplan.db.cards import sync_catalog
+    from studyplan.db.learners import learner_id
     from studyplan.db.reviews import due_cards, grade_card, new_cards
-    from studyplan.db.store import learner_id, sync_catalog
     from studyplan.decks import load_catalog
 
     engine, Session = open_database(db_url)

@@ -19,9 +19,9 @@ from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ -> the `sim` package
-    from sim.driver import args_that_fit, REASK_MIN, DRILL_MIN, NEW_MIN, REVIEW_MIN, CardIndex, SimResult, run_plan
+    from sim.driver import DRILL_MIN, NEW_MIN, REASK_MIN, REVIEW_MIN, CardIndex, SimResult, args_that_fit, run_plan
 else:
-    from .driver import args_that_fit, REASK_MIN, DRILL_MIN, NEW_MIN, REVIEW_MIN, CardIndex, SimResult, run_plan
+    from .driver import DRILL_MIN, NEW_MIN, REASK_MIN, REVIEW_MIN, CardIndex, SimResult, args_that_fit, run_plan
 
 START = date(2027, 1, 4)
 SEED = 7

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from .driver import args_that_fit, run_plan
-
 from .report import START
 
 

@@ -18,11 +18,13 @@ The only thing read from outside is the package's own Jinja2 template for HTML.
 
 from __future__ import annotations
 
-from typing import Any, Callable
-
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from studyplan.plan import Day, Plan, Task
 
 __all__ = ["CalendarContext", "DayActual", "FORMATS", "PAPERS", "render"]
 
@@ -100,7 +102,7 @@ class DayView:
     practice: tuple[str, ...]
     exam: str                      # the exam task's title on the exam day
     minutes: int
-    tasks: tuple                   # the plan's own tasks, in order
+    tasks: tuple[Task, ...]        # the plan's own tasks, in order
     past: bool
     is_today: bool
     actual: DayActual | None
@@ -130,7 +132,7 @@ def phase_class(phase: str) -> str:
     return "ph-" + "".join(c if c.isalnum() or c in "_-" else "-" for c in phase.lower())
 
 
-def domain_table(plan, ctx: CalendarContext) -> dict[str, DomainInfo]:
+def domain_table(plan: Plan, ctx: CalendarContext) -> dict[str, DomainInfo]:
     """The guide's domains (D1..), then any other deck domain the plan introduces (F1..)."""
     out: dict[str, DomainInfo] = {}
     for i, (did, name, weight) in enumerate(ctx.domains, 1):
@@ -145,21 +147,21 @@ def domain_table(plan, ctx: CalendarContext) -> dict[str, DomainInfo]:
     return out
 
 
-def select_days(plan, start: date | None, end: date | None) -> list:
+def select_days(plan: Plan, start: date | None, end: date | None) -> list[Day]:
     if start is not None and end is not None and start > end:
         raise ValueError(f"the range is empty: --from {start.isoformat()} is after --to {end.isoformat()}")
     return [d for d in plan.days
             if (start is None or d.date >= start) and (end is None or d.date <= end)]
 
 
-def day_minutes(day) -> int:
+def day_minutes(day: Day) -> int:
     m = getattr(day, "minutes", None)
     if isinstance(m, int):
         return m
     return sum(int(t.minutes) for t in day.tasks)
 
 
-def _kind(day, plan) -> str:
+def _kind(day: Day, plan: Plan) -> str:
     kinds = [t.kind for t in day.tasks]
     if "exam" in kinds or (day.phase == "exam" and not any(k in STUDY_KINDS for k in kinds)):
         return "exam"
@@ -172,7 +174,7 @@ def _kind(day, plan) -> str:
     return "rest"
 
 
-def day_view(day, plan, ctx: CalendarContext, domains: Mapping[str, DomainInfo]) -> DayView:
+def day_view(day: Day, plan: Plan, ctx: CalendarContext, domains: Mapping[str, DomainInfo]) -> DayView:
     courses, practice, new = [], [], []
     reviews = drills = 0
     exam = ""
@@ -201,7 +203,7 @@ def day_view(day, plan, ctx: CalendarContext, domains: Mapping[str, DomainInfo])
         is_today=ctx.today is not None and day.date == ctx.today, actual=actual)
 
 
-def day_views(plan, ctx: CalendarContext, start: date | None, end: date | None,
+def day_views(plan: Plan, ctx: CalendarContext, start: date | None, end: date | None,
               domains: Mapping[str, DomainInfo] | None = None) -> list[DayView]:
     domains = domain_table(plan, ctx) if domains is None else domains
     return [day_view(d, plan, ctx, domains) for d in select_days(plan, start, end)]
@@ -254,9 +256,11 @@ def week_phases(days: Iterable[DayView]) -> list[str]:
     return seen
 
 
-def domain_shares(views: Iterable[DayView], domains: Mapping[str, DomainInfo]):
+def domain_shares(views: Iterable[DayView], domains: Mapping[str, DomainInfo]
+                  ) -> tuple[list[tuple[DomainInfo, int, float, float]], int, int]:
     """Per guide domain: (info, new cards, share of the guide domains' new cards, weight share)."""
     guide = [i for i in domains.values() if i.weight is not None]
+    weights = {i.id: i.weight or 0.0 for i in guide}
     counts = {i.id: 0 for i in guide}
     other = 0
     for v in views:
@@ -266,8 +270,8 @@ def domain_shares(views: Iterable[DayView], domains: Mapping[str, DomainInfo]):
             else:
                 other += n
     total = sum(counts.values())
-    wsum = sum(i.weight for i in guide) or 1.0
-    rows = [(i, counts[i.id], (counts[i.id] / total) if total else 0.0, i.weight / wsum) for i in guide]
+    wsum = sum(weights.values()) or 1.0
+    rows = [(i, counts[i.id], (counts[i.id] / total) if total else 0.0, weights[i.id] / wsum) for i in guide]
     return rows, total, other
 
 
@@ -305,7 +309,7 @@ def short_date(d: date) -> str:
 # --------------------------------------------------------------------------- entry point
 
 
-def render(plan, ctx: CalendarContext, fmt: str, start: date | None = None, end: date | None = None,
+def render(plan: Plan, ctx: CalendarContext, fmt: str, start: date | None = None, end: date | None = None,
            paper: str = "a4", at: time | None = None) -> str | bytes:
     """Render *plan* as *fmt* (html, md, txt: ``str``; ics: ``bytes``).
 

@@ -10,18 +10,37 @@ rather than allowed to push the grid onto a second page.
 
 from __future__ import annotations
 
+import calendar
 import re
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, StrictUndefined
+from jinja2 import Environment, StrictUndefined, Template
 
 from studyplan.calendar import (
-    MONTHS, PHASE_ORDER, WEEKDAYS, CalendarContext, DayView, domain_shares, domain_table, day_views,
-    fmt_date, monday, months_of, phase_class, phase_label, short_date, week_phase, week_phases,
-    weekday_names, weeks_of,
+    MONTHS,
+    PHASE_ORDER,
+    WEEKDAYS,
+    CalendarContext,
+    DayView,
+    day_views,
+    domain_shares,
+    domain_table,
+    fmt_date,
+    months_of,
+    phase_class,
+    phase_label,
+    short_date,
+    week_phase,
+    week_phases,
+    weekday_names,
+    weeks_of,
 )
+
+if TYPE_CHECKING:
+    from studyplan.plan import Plan
 
 # Landscape pages, in millimetres: (CSS size keyword, width, height).
 PAPER_SIZES = {"a4": ("A4", 297.0, 210.0), "letter": ("letter", 279.4, 215.9)}
@@ -43,7 +62,7 @@ def _environment() -> Environment:
 
 
 @lru_cache(maxsize=1)
-def _template():
+def _template() -> Template:
     text = resources.files("studyplan.calendar").joinpath("templates", "calendar.html").read_text("utf-8")
     return _environment().from_string(text)
 
@@ -58,24 +77,14 @@ def short_course(title: str) -> str:
     return title
 
 
-def _month_grid(year: int, month: int, days: list[DayView]):
+def _month_grid(year: int, month: int, days: list[DayView]) -> list[list[dict[str, Any] | None]]:
     """Monday-first weeks of the month: each cell None (not this month) or (day number, view)."""
-    first = date(year, month, 1)
-    nxt = date(year + (month == 12), month % 12 + 1, 1)
     by_date = {v.date: v for v in days}
-    weeks = []
-    d = monday(first)
-    while d < nxt:
-        week = []
-        for i in range(7):
-            x = d + timedelta(days=i)
-            week.append(None if x.month != month else {"day": x.day, "v": by_date.get(x)})
-        weeks.append(week)
-        d += timedelta(days=7)
-    return weeks
+    return [[None if d.month != month else {"day": d.day, "v": by_date.get(d)} for d in week]
+            for week in calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(year, month)]
 
 
-def render_html(plan, ctx: CalendarContext, start: date | None = None, end: date | None = None,
+def render_html(plan: Plan, ctx: CalendarContext, start: date | None = None, end: date | None = None,
                 paper: str = "a4") -> str:
     """The calendar as one self-contained HTML page (``str``)."""
     size_kw, width, height = PAPER_SIZES[paper]
@@ -86,11 +95,11 @@ def render_html(plan, ctx: CalendarContext, start: date | None = None, end: date
     grid_h = content_h - HEADER_MM - WEEKDAY_ROW_MM - LEGEND_MM - SLACK_MM
     months = []
     for year, month, days in months_of(views):
-        weeks = _month_grid(year, month, days)
-        row_h = grid_h / len(weeks)
+        grid = _month_grid(year, month, days)
+        row_h = grid_h / len(grid)
         months.append({
             "title": f"{MONTHS[month - 1]} {year}",
-            "weeks": weeks,
+            "weeks": grid,
             "row_h": f"{row_h:.2f}",
             "cell_h": f"{row_h - 0.6:.2f}",
             "first": days[0].date, "last": days[-1].date,
@@ -99,7 +108,7 @@ def render_html(plan, ctx: CalendarContext, start: date | None = None, end: date
             "phases": [p for p in PHASE_ORDER if any(v.phase == p for v in days)]
                       + sorted({v.phase for v in days} - set(PHASE_ORDER)),
         })
-    weeks = []
+    weeks: list[dict[str, Any]] = []
     for n, (mon, wdays) in enumerate(weeks_of(views), 1):
         weeks.append({
             "n": n, "monday": mon, "first": wdays[0].date, "last": wdays[-1].date,
@@ -118,7 +127,7 @@ def render_html(plan, ctx: CalendarContext, start: date | None = None, end: date
     phase_days = {p: sum(1 for v in views if v.phase == p and v.kind in ("study", "exam")) for p in all_phases}
     study_days = [v for v in views if v.kind in ("study", "exam")]
     wd = {int(w) for w in plan.study_weekdays}
-    return _template().render(
+    return str(_template().render(
         ctx=ctx, plan=plan, paper=size_kw, page_w=f"{content_w:.1f}", page_h=f"{content_h - 1.0:.1f}",
         margin=f"{MARGIN_MM:.0f}", header_h=f"{HEADER_MM:.1f}", weekday_h=f"{WEEKDAY_ROW_MM:.1f}",
         legend_h=f"{LEGEND_MM:.1f}", months=months, weekdays=[(n, i in wd) for i, n in enumerate(WEEKDAYS)],
@@ -130,4 +139,4 @@ def render_html(plan, ctx: CalendarContext, start: date | None = None, end: date
         total_minutes=sum(v.minutes for v in views), total_new=sum(v.new_total for v in views),
         total_reviews=sum(v.reviews + v.drills for v in views), study_day_count=len(study_days),
         days_off=sorted(plan.days_off),
-    )
+    ))

@@ -16,12 +16,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from icalendar import Calendar, Event
 
 from studyplan.calendar import CalendarContext, DayView, day_views, domain_table
+
+if TYPE_CHECKING:
+    from studyplan.plan import Plan
 
 PRODID = "-//studyplan//studyplan calendar//EN"
 
@@ -61,10 +65,10 @@ def _summary(v: DayView, ctx: CalendarContext) -> str:
     return f"Study {ctx.exam_name}: {v.minutes} min ({v.phase_label}{': ' + what if what else ''})"
 
 
-def render_ics(plan, ctx: CalendarContext, start: date | None = None, end: date | None = None,
+def render_ics(plan: Plan, ctx: CalendarContext, start: date | None = None, end: date | None = None,
                at: time | None = None) -> bytes:
     """The plan as an iCalendar file (``bytes``, CRLF line endings)."""
-    stamp = datetime.combine(plan.start, time(0, 0), tzinfo=timezone.utc)
+    stamp = datetime.combine(plan.start, time(0, 0), tzinfo=UTC)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -109,4 +113,4 @@ def render_ics(plan, ctx: CalendarContext, start: date | None = None, end: date 
         add = getattr(cal, "add_missing_timezones", None)
         if add is not None:
             add()
-    return cal.to_ical()
+    return bytes(cal.to_ical())

@@ -8,14 +8,31 @@ from the plan and the decks (titles, domain names) is escaped for Markdown so a 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from tabulate import tabulate
 
 from studyplan.calendar import (
-    MONTHS, CalendarContext, DayView, domain_shares, domain_table, day_views, fmt_date, months_of,
-    phase_label, short_date, week_phase, week_phases, weekday_names, weeks_of,
+    MONTHS,
+    CalendarContext,
+    DayView,
+    day_views,
+    domain_shares,
+    domain_table,
+    fmt_date,
+    months_of,
+    phase_label,
+    short_date,
+    week_phase,
+    week_phases,
+    weekday_names,
+    weeks_of,
 )
+
+if TYPE_CHECKING:
+    from studyplan.plan import Plan
 
 _MD_SPECIAL = re.compile(r"([\\|<>`*_\[\]#])")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
@@ -29,11 +46,11 @@ def _md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", _clean(text))
 
 
-def _course(v: DayView, esc) -> str:
+def _course(v: DayView, esc: Callable[[str], str]) -> str:
     return "; ".join(esc(c) for c in v.courses)
 
 
-def _new(v: DayView, esc) -> str:
+def _new(v: DayView, esc: Callable[[str], str]) -> str:
     return ", ".join(f"{esc(info.code)} {n}" for info, n in v.new_cards if n)
 
 
@@ -55,7 +72,7 @@ def _done(v: DayView) -> str:
     return f"{a.reviewed} rev, {a.new} new, {a.minutes} min"
 
 
-def _row(v: DayView, esc, with_done: bool, week_label: str) -> list[str]:
+def _row(v: DayView, esc: Callable[[str], str], with_done: bool, week_label: str) -> list[str]:
     if v.kind == "exam":
         course = esc(v.exam)
     elif v.kind in ("rest", "off", "free"):
@@ -72,7 +89,7 @@ def _row(v: DayView, esc, with_done: bool, week_label: str) -> list[str]:
     return row
 
 
-def render_text(plan, ctx: CalendarContext, fmt: str, start: date | None = None,
+def render_text(plan: Plan, ctx: CalendarContext, fmt: str, start: date | None = None,
                 end: date | None = None) -> str:
     """The calendar as Markdown (``fmt="md"``) or plain text (``fmt="txt"``)."""
     md = fmt == "md"
@@ -123,26 +140,26 @@ def render_text(plan, ctx: CalendarContext, fmt: str, start: date | None = None,
 
     for year, month, days in months_of(views):
         heading(2, f"{MONTHS[month - 1]} {year}")
-        rows = []
+        rows: list[list[str]] = []
         for mon, wdays in weeks_of(days):
-            for j, v in enumerate(wdays):
+            for j, view in enumerate(wdays):
                 label = f"week of {short_date(mon)}" if j == 0 else ""
-                rows.append(_row(v, esc, with_done, label))
+                rows.append(_row(view, esc, with_done, label))
         out.append(tabulate(rows, headers=headers, tablefmt=tablefmt, disable_numparse=True))
         out.append("")
 
     if views:
         heading(2, "Overview: weeks by phase")
-        rows = []
-        for n, (mon, wdays) in enumerate(weeks_of(views), 1):
+        overview: list[list[str]] = []
+        for n, (_mon, wdays) in enumerate(weeks_of(views), 1):
             study = [v for v in wdays if v.kind in ("study", "exam")]
             phases = week_phases(wdays)
-            rows.append([str(n), f"{short_date(wdays[0].date)} - {short_date(wdays[-1].date)}",
+            overview.append([str(n), f"{short_date(wdays[0].date)} - {short_date(wdays[-1].date)}",
                          esc(phase_label(week_phase(wdays))),
                          ", ".join(esc(phase_label(p)) for p in phases),
                          str(len(study)), str(sum(v.minutes for v in wdays)),
                          str(sum(v.new_total for v in wdays)), str(sum(v.reviews + v.drills for v in wdays))])
-        out.append(tabulate(rows, headers=["Week", "Days", "Phase", "Phases", "Study days", "Minutes",
+        out.append(tabulate(overview, headers=["Week", "Days", "Phase", "Phases", "Study days", "Minutes",
                                            "New cards", "Reviews"],
                             tablefmt=tablefmt, disable_numparse=True))
         out.append("")

@@ -5,19 +5,19 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from studyplan.db.migrations import MIGRATIONS
 from studyplan.errors import StudyplanError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def database_url(value: str) -> str:
@@ -169,7 +169,7 @@ def open_database(value: str, migrate: bool = True) -> tuple[Engine, sessionmake
             revision = current_revision(engine)
             if revision != head_revision():
                 if revision is not None and path is not None:
-                    from studyplan.backup import pre_migration_backup
+                    from studyplan.db.backup import pre_migration_backup
 
                     engine.dispose()  # our pooled connection must not hold the file during the copy
                     pre_migration_backup(path, revision)

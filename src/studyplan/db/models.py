@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import false, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -32,7 +44,7 @@ class ExamRow(Base):
     provider: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(16), default="exam")
     status: Mapped[str] = mapped_column(String(16), default="active")
-    domains: Mapped[list["DomainRow"]] = relationship(back_populates="exam", order_by="DomainRow.position")
+    domains: Mapped[list[DomainRow]] = relationship(back_populates="exam", order_by="DomainRow.position")
 
 
 class DomainRow(Base):
@@ -131,7 +143,7 @@ class PlanRow(Base):
     new_cards_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
     skip_courses: Mapped[str] = mapped_column(Text, default="", server_default="")
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
-    days: Mapped[list["PlanDay"]] = relationship(
+    days: Mapped[list[PlanDay]] = relationship(
         back_populates="plan", order_by="PlanDay.day", cascade="all, delete-orphan"
     )
 
@@ -146,7 +158,7 @@ class PlanDay(Base):
     phase: Mapped[str] = mapped_column(String(20))
     minutes: Mapped[int] = mapped_column(Integer)
     plan: Mapped[PlanRow] = relationship(back_populates="days")
-    tasks: Mapped[list["PlanTask"]] = relationship(
+    tasks: Mapped[list[PlanTask]] = relationship(
         back_populates="plan_day", order_by="PlanTask.position", cascade="all, delete-orphan"
     )
 

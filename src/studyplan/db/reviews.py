@@ -1,4 +1,4 @@
-"""Queries of the review session: the queue, grading, undo, suspend, re-asks, the history.
+"""Queries of the review session: the queue, grading, undo, suspend, re-asks and drills.
 
 Grading is one short transaction that reads the card's current state, applies SM-2 and
 appends the log row, so two sessions on one database never lose or double a grade.
@@ -9,28 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
-from sqlalchemy import and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import CursorResult, Table, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from studyplan.db.models import CardRow, CardState, DomainRow, Learner, ReviewLog
-from studyplan.forecast import GradeCounts, grade_class
-from studyplan.metrics import MATURE_DAYS, CardMemory, is_leech
+from studyplan.metrics import is_leech
+from studyplan.queue import QueueCard, SuspendedCard, interleave
 from studyplan.sm2 import Sm2State, review
-
-
-
-@dataclass(frozen=True, slots=True)
-class QueueCard:
-    card_id: str
-    exam: str
-    domain: str
-    front: str
-    back: str
-    source: str
-    is_new: bool
-    due: date | None = None
-    drill: bool = False  # served as a drill: graded as practice, the schedule unchanged
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,18 +47,6 @@ def due_cards(session: Session, learner_id: int, today: date, exam: str | None =
         query = query.where(DomainRow.slug == domain)
     cards = [QueueCard(r[0], r[1], r[2], r[3], r[4], r[5], False, r[6]) for r in session.execute(query)]
     return interleave(cards)[:limit] if limit is not None else interleave(cards)
-
-
-def interleave(cards: list[QueueCard]) -> list[QueueCard]:
-    """Round-robin over domains, each domain keeping its own order; the most overdue domain leads."""
-    by_domain: dict[str, list[QueueCard]] = {}
-    for card in cards:
-        by_domain.setdefault(card.domain, []).append(card)
-    lanes = list(by_domain.values())
-    out: list[QueueCard] = []
-    for i in range(max((len(lane) for lane in lanes), default=0)):
-        out.extend(lane[i] for lane in lanes if i < len(lane))
-    return out
 
 
 def new_cards(session: Session, learner_id: int, exam: str, per_domain: dict[str, int]) -> list[QueueCard]:
@@ -105,8 +80,8 @@ def introduced_on(session: Session, learner_id: int, day: date, exam: str) -> di
     return dict(rows.all())
 
 
-_STATE = CardState.__table__
-_LOG = ReviewLog.__table__
+_STATE = cast(Table, CardState.__table__)
+_LOG = cast(Table, ReviewLog.__table__)
 # Grading runs once per card shown, so its statements are built once, here, and executed
 # with bound parameters: building them per call (`.values(**many)`) cost more Python than
 # the SQL itself. Core tables, not ORM entities: plain statements, no ORM bulk semantics.
@@ -147,15 +122,15 @@ def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, n
                                              introduced_on=today, **values))
     elif not practice:
         session.execute(_UPDATE_STATE, dict(lid=learner_id, cid=card.card_id, **values))
-    log_id = session.execute(_INSERT_LOG, dict(
+    inserted = cast(CursorResult, session.execute(_INSERT_LOG, dict(
         learner_id=learner_id, card_id=card.card_id, reviewed_at=now, review_day=today, grade=grade, practice=practice,
         easiness=after.easiness, interval=after.interval, repetitions=after.repetitions, due=after.due,
         prev_easiness=row.easiness if row else None, prev_interval=row.interval if row else None,
         prev_repetitions=row.repetitions if row else None, prev_due=row.due if row else None,
         prev_lapses=lapses if row else None, prev_introduced_on=row.introduced_on if row else None,
         seconds=seconds, drill=drill,
-    )).inserted_primary_key[0]
-    return GradeResult(log_id, after, leech=became_leech)
+    ))).inserted_primary_key
+    return GradeResult(inserted[0] if inserted else None, after, leech=became_leech)
 
 
 def _serialise_learner(session: Session, learner_id: int) -> None:
@@ -190,7 +165,7 @@ def undo_grade(session: Session, learner_id: int, log_id: int) -> str | None:
             session.execute(update(CardState).where(*where).values(
                 easiness=log.prev_easiness, interval=log.prev_interval, repetitions=log.prev_repetitions,
                 due=log.prev_due, lapses=log.prev_lapses, introduced_on=log.prev_introduced_on,
-                leech=is_leech(log.prev_lapses),
+                leech=is_leech(log.prev_lapses or 0),
             ))
     session.delete(log)
     return log.card_id
@@ -228,24 +203,16 @@ def unsuspend_card(session: Session, learner_id: int, card_id: str) -> bool:
     again; left in place it would be neither new nor ever due.
     """
     where = (CardState.learner_id == learner_id, CardState.card_id == card_id, CardState.suspended.is_(True))
-    removed = session.execute(delete(CardState).where(*where, CardState.introduced_on.is_(None))).rowcount
+    removed = cast(CursorResult, session.execute(delete(CardState).where(*where, CardState.introduced_on.is_(None)))).rowcount
     if removed:
         return True
-    return bool(session.execute(update(CardState).where(*where).values(suspended=False)).rowcount)
+    return bool(cast(CursorResult, session.execute(update(CardState).where(*where).values(suspended=False))).rowcount)
 
 
 def undo_suspend(session: Session, learner_id: int, suspension: Suspension) -> None:
     """Restore the state a `suspend_card` found: no row for a new card, the flag cleared otherwise."""
     if not suspension.was_suspended:
         unsuspend_card(session, learner_id, suspension.card_id)
-
-
-@dataclass(frozen=True, slots=True)
-class SuspendedCard:
-    card_id: str
-    exam: str
-    domain: str
-    front: str
 
 
 def suspended_cards(session: Session, learner_id: int) -> list[SuspendedCard]:
@@ -299,150 +266,6 @@ def pending_reasks(session: Session, learner_id: int, today: date) -> list[Queue
     return [QueueCard(r[0], r[1], r[2], r[3], r[4], r[5], False, r[6]) for r in session.execute(query)]
 
 
-def review_history(session: Session, learner_id: int):
-    """Every logged grade of the learner, oldest first (a generator of rows)."""
-    query = (
-        select(ReviewLog.card_id, ReviewLog.reviewed_at, ReviewLog.review_day, ReviewLog.grade, ReviewLog.practice,
-               ReviewLog.easiness, ReviewLog.interval, ReviewLog.repetitions, ReviewLog.due)
-        .where(ReviewLog.learner_id == learner_id)
-        .order_by(ReviewLog.id)
-    )
-    yield from session.execute(query.execution_options(yield_per=5000))
-
-
-def reviews_per_day(session: Session, learner_id: int, start: date, end: date) -> dict[date, int]:
-    """Graded reviews (practice excluded) per day in [start, end]."""
-    rows = session.execute(
-        select(ReviewLog.review_day, func.count())
-        .where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(False),
-               ReviewLog.review_day >= start, ReviewLog.review_day <= end)
-        .group_by(ReviewLog.review_day)
-    )
-    return {day: n for day, n in rows}
-
-
-def minutes_per_day(session: Session, learner_id: int, start: date, end: date) -> dict[date, float]:
-    """Minutes spent grading per day in [start, end], practice included."""
-    rows = session.execute(
-        select(ReviewLog.review_day, func.sum(ReviewLog.seconds))
-        .where(ReviewLog.learner_id == learner_id, ReviewLog.review_day >= start, ReviewLog.review_day <= end)
-        .group_by(ReviewLog.review_day)
-    )
-    return {day: (s or 0) / 60 for day, s in rows}
-
-
-def due_forecast(session: Session, learner_id: int, start: date, end: date) -> dict[date, int]:
-    """Cards falling due on each day in [start, end]; overdue cards count on *start*."""
-    rows = session.execute(
-        select(CardState.due, func.count())
-        .join(CardRow, CardRow.id == CardState.card_id)
-        .where(CardState.learner_id == learner_id, CardState.suspended.is_(False), CardRow.retired_at.is_(None),
-               CardState.due.is_not(None), CardState.due <= end)
-        .group_by(CardState.due)
-    )
-    out = {}
-    for due, n in rows:
-        key = max(due, start)
-        out[key] = out.get(key, 0) + n
-    return out
-
-
-def learner_states(session: Session, learner_id: int, exams: list[str]) -> list[tuple[str, str, Sm2State, date | None]]:
-    """(exam, domain slug, SM-2 state, introduced on) of every introduced, unsuspended card of *exams*."""
-    rows = session.execute(
-        select(CardRow.exam_id, DomainRow.slug, CardState.easiness, CardState.interval, CardState.repetitions,
-               CardState.due, CardState.introduced_on)
-        .join(CardRow, CardRow.id == CardState.card_id)
-        .join(DomainRow, CardRow.domain_id == DomainRow.id)
-        .where(CardState.learner_id == learner_id, CardRow.exam_id.in_(exams), CardState.introduced_on.is_not(None),
-               CardState.suspended.is_(False), CardRow.retired_at.is_(None))
-    )
-    return [(e, d, Sm2State(easiness=ef, interval=i, repetitions=r, due=due), intro)
-            for e, d, ef, i, r, due, intro in rows]
-
-
-def active_days(session: Session, learner_id: int, start: date, end: date) -> set[date]:
-    """Days in [start, end] with at least one graded review."""
-    return set(reviews_per_day(session, learner_id, start, end))
-
-
-def count_due(session: Session, learner_id: int, today: date, exams: list[str]) -> int:
-    """Cards due today or earlier among *exams* (suspended and retired excluded)."""
-    return session.scalar(
-        select(func.count())
-        .select_from(CardState)
-        .join(CardRow, CardRow.id == CardState.card_id)
-        .where(CardState.learner_id == learner_id, CardState.due <= today, CardState.suspended.is_(False),
-               CardRow.retired_at.is_(None), CardRow.exam_id.in_(exams))
-    ) or 0
-
-
-def domain_card_stats(session: Session, learner_id: int, exam: str) -> dict[str, dict[str, int]]:
-    """Per domain slug of *exam*: total, new, learning, mature, suspended, leeches."""
-    from sqlalchemy import case
-
-    state = CardState
-    introduced = and_(state.card_id.is_not(None), state.suspended.is_(False), state.introduced_on.is_not(None))
-    rows = session.execute(
-        select(
-            DomainRow.slug,
-            func.count(CardRow.id),
-            func.sum(case((and_(introduced, state.interval >= MATURE_DAYS), 1), else_=0)),
-            func.sum(case((and_(introduced, state.interval < MATURE_DAYS), 1), else_=0)),
-            func.sum(case((state.suspended.is_(True), 1), else_=0)),
-            func.sum(case((state.leech.is_(True), 1), else_=0)),
-        )
-        .select_from(CardRow)
-        .join(DomainRow, CardRow.domain_id == DomainRow.id)
-        .outerjoin(state, and_(state.card_id == CardRow.id, state.learner_id == learner_id))
-        .where(CardRow.exam_id == exam, CardRow.retired_at.is_(None))
-        .group_by(DomainRow.slug)
-    )
-    out = {}
-    for slug, total, mature, learning, suspended, leeches in rows:
-        mature, learning, suspended, leeches = (int(x or 0) for x in (mature, learning, suspended, leeches))
-        out[slug] = {"total": total, "new": total - mature - learning - suspended, "learning": learning,
-                     "mature": mature, "suspended": suspended, "leeches": leeches}
-    return out
-
-
-def retention_by_domain(session: Session, learner_id: int, exam: str, since: date) -> dict[str, tuple[int, int]]:
-    """Per domain slug: (reviews of already-learned cards since *since*, of which passed with >= 3)."""
-    from sqlalchemy import case
-
-    rows = session.execute(
-        select(DomainRow.slug, func.count(), func.sum(case((ReviewLog.grade >= 3, 1), else_=0)))
-        .select_from(ReviewLog)
-        .join(CardRow, CardRow.id == ReviewLog.card_id)
-        .join(DomainRow, CardRow.domain_id == DomainRow.id)
-        .where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(False), ReviewLog.review_day >= since,
-               ReviewLog.prev_repetitions > 0, CardRow.exam_id == exam)
-        .group_by(DomainRow.slug)
-    )
-    return {slug: (n, int(ok or 0)) for slug, n, ok in rows}
-
-
-def leech_cards(session: Session, learner_id: int, exam: str) -> list[tuple[str, str]]:
-    """(card id, front) of the learner's leeches in *exam*."""
-    rows = session.execute(
-        select(CardRow.id, CardRow.front)
-        .join(CardState, and_(CardState.card_id == CardRow.id, CardState.learner_id == learner_id))
-        .where(CardState.leech.is_(True), CardRow.exam_id == exam)
-        .order_by(CardRow.id)
-    )
-    return [(i, f) for i, f in rows]
-
-
-def introduced_per_day(session: Session, learner_id: int, start: date, end: date) -> dict[date, int]:
-    """New cards introduced per day in [start, end]."""
-    rows = session.execute(
-        select(CardState.introduced_on, func.count())
-        .where(CardState.learner_id == learner_id, CardState.introduced_on >= start, CardState.introduced_on <= end)
-        .group_by(CardState.introduced_on)
-    )
-    return {day: n for day, n in rows}
-
-
 def drill_cards(session: Session, learner_id: int, exam: str, today: date, per_domain: dict[str, int]
                 ) -> list[QueueCard]:
     """Introduced cards of *exam* that are not due and not drilled today, weakest first
@@ -478,70 +301,3 @@ def drills_on(session: Session, learner_id: int, day: date) -> dict[str, int]:
         .group_by(DomainRow.slug))
     return dict(rows.all())
 
-
-def grade_counts(session: Session, learner_id: int, exams: list[str]) -> GradeCounts:
-    """The learner's grades by class: first exposures, reviews, same-day re-asks."""
-    from sqlalchemy import case
-
-    first = case((ReviewLog.prev_easiness.is_(None), 1), else_=0)  # the card's first grade
-    rows = session.execute(
-        select(ReviewLog.practice, first, ReviewLog.grade, func.count())
-        .join(CardRow, CardRow.id == ReviewLog.card_id)
-        .where(ReviewLog.learner_id == learner_id, ReviewLog.drill.is_(False), CardRow.exam_id.in_(exams))
-        .group_by(ReviewLog.practice, first, ReviewLog.grade))
-    intro, reviews = [0, 0, 0, 0], [0, 0, 0, 0]
-    reasks = passed = 0
-    for practice, is_first, grade, n in rows:
-        if practice:
-            reasks += n
-            passed += n if grade >= 4 else 0
-        elif is_first:
-            intro[grade_class(grade)] += n
-        else:
-            reviews[grade_class(grade)] += n
-    days = session.scalar(select(func.count(func.distinct(ReviewLog.review_day)))
-                          .where(ReviewLog.learner_id == learner_id)) or 0
-    return GradeCounts(tuple(intro), tuple(reviews), reasks, passed, int(days))  # type: ignore[arg-type]
-
-
-def card_memories(session: Session, learner_id: int, exam: str) -> tuple[list[CardMemory], dict[str, int]]:
-    """The learner's introduced cards of *exam* for the forgetting model, and the number
-    of active cards per domain slug (suspended and retired cards left out of both)."""
-    live = and_(CardRow.exam_id == exam, CardRow.retired_at.is_(None))
-    memories = [CardMemory(slug, interval, due) for slug, interval, due in session.execute(
-        select(DomainRow.slug, CardState.interval, CardState.due)
-        .join(CardRow, CardRow.id == CardState.card_id)
-        .join(DomainRow, CardRow.domain_id == DomainRow.id)
-        .where(CardState.learner_id == learner_id, CardState.introduced_on.is_not(None),
-               CardState.suspended.is_(False), live))]
-    suspended = select(CardState.card_id).where(CardState.learner_id == learner_id, CardState.suspended.is_(True))
-    totals = dict(session.execute(
-        select(DomainRow.slug, func.count(CardRow.id))
-        .join(DomainRow, CardRow.domain_id == DomainRow.id)
-        .where(live, CardRow.id.not_in(suspended))
-        .group_by(DomainRow.slug)).all())
-    return memories, totals
-
-
-def review_outcomes(session: Session, learner_id: int) -> tuple[int, int]:
-    """(reviews of learned cards, of which passed with grade >= 3): the learner's retention."""
-    from sqlalchemy import case
-
-    n, ok = session.execute(
-        select(func.count(), func.sum(case((ReviewLog.grade >= 3, 1), else_=0)))
-        .where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(False), ReviewLog.prev_repetitions > 0)
-    ).one()
-    return int(n or 0), int(ok or 0)
-
-
-def introduced_between(session: Session, learner_id: int, start: date, end: date, exams: list[str]) -> int:
-    """Cards of *exams* first introduced on a day in [start, end] (suspended ones included:
-    they were studied)."""
-    if end < start:
-        return 0
-    return session.scalar(
-        select(func.count())
-        .select_from(CardState)
-        .join(CardRow, CardRow.id == CardState.card_id)
-        .where(CardState.learner_id == learner_id, CardState.introduced_on >= start,
-               CardState.introduced_on <= end, CardRow.exam_id.in_(exams))) or 0

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from studyplan.db.migrations import MIGRATIONS
 from studyplan.errors import StudyplanError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -145,8 +146,6 @@ def known_revisions() -> set[str]:
     """Every schema revision this release can open (and upgrade)."""
     from alembic.config import Config
     from alembic.script import ScriptDirectory
-
-    from studyplan.db.engine import MIGRATIONS
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

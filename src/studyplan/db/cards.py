@@ -1,6 +1,6 @@
-"""The store: every query studyplan runs, as named functions over a SQLAlchemy session.
+"""Cards and decks in the store: the catalog synced into the database, and Anki imports.
 
-Callers (the CLI, the review session) never build SQL themselves.
+The caller owns the transaction; nothing here commits.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from studyplan.catalog import Catalog, Exam
-from studyplan.db.models import CardRow, DomainRow, ExamRow, Learner
+from studyplan.db.models import CardRow, DomainRow, ExamRow
 
-DEFAULT_LEARNER = "default"
 DECK_SOURCE = "deck:"
 ANKI_SOURCE = "anki:"
 
@@ -32,17 +31,6 @@ class SyncResult:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.retired or self.restored)
-
-
-def learner_id(session: Session, name: str = DEFAULT_LEARNER, now: datetime | None = None) -> int:
-    """The id of the learner called *name*, created on first use."""
-    found = session.scalar(select(Learner.id).where(Learner.name == name))
-    if found is not None:
-        return found
-    learner = Learner(name=name, created_at=now or datetime.now())
-    session.add(learner)
-    session.flush()
-    return learner.id
 
 
 def _card_hash(*parts: object) -> str:
@@ -175,20 +163,3 @@ def import_cards(session: Session, exam_id: str, domain_slug: str, cards: list[t
     session.flush()
     return added, present
 
-
-def active_card_counts(session: Session) -> dict[str, dict[str, int]]:
-    """Active (not retired) cards per exam id and domain slug."""
-    rows = session.execute(
-        select(CardRow.exam_id, DomainRow.slug, func.count())
-        .join(DomainRow, CardRow.domain_id == DomainRow.id)
-        .where(CardRow.retired_at.is_(None))
-        .group_by(CardRow.exam_id, DomainRow.slug)
-    )
-    counts: dict[str, dict[str, int]] = {}
-    for exam_id, slug, n in rows:
-        counts.setdefault(exam_id, {})[slug] = n
-    return counts
-
-
-def known_exam_ids(session: Session) -> list[str]:
-    return list(session.scalars(select(ExamRow.id).order_by(ExamRow.id)))

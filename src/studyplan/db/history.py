@@ -1,0 +1,220 @@
+"""Queries over a learner's history: reviews per day, forecasts, states, retention, readiness inputs.
+
+Read-only aggregates for `today`, `stats`, the calendar, the planner's progress and the export.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from studyplan.db.models import CardRow, CardState, DomainRow, ReviewLog
+from studyplan.forecast import GradeCounts, grade_class
+from studyplan.metrics import MATURE_DAYS, CardMemory
+from studyplan.sm2 import Sm2State
+
+
+def review_history(session: Session, learner_id: int):
+    """Every logged grade of the learner, oldest first (a generator of rows)."""
+    query = (
+        select(ReviewLog.card_id, ReviewLog.reviewed_at, ReviewLog.review_day, ReviewLog.grade, ReviewLog.practice,
+               ReviewLog.easiness, ReviewLog.interval, ReviewLog.repetitions, ReviewLog.due)
+        .where(ReviewLog.learner_id == learner_id)
+        .order_by(ReviewLog.id)
+    )
+    yield from session.execute(query.execution_options(yield_per=5000))
+
+
+def reviews_per_day(session: Session, learner_id: int, start: date, end: date) -> dict[date, int]:
+    """Graded reviews (practice excluded) per day in [start, end]."""
+    rows = session.execute(
+        select(ReviewLog.review_day, func.count())
+        .where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(False),
+               ReviewLog.review_day >= start, ReviewLog.review_day <= end)
+        .group_by(ReviewLog.review_day)
+    )
+    return {day: n for day, n in rows if day is not None}
+
+
+def minutes_per_day(session: Session, learner_id: int, start: date, end: date) -> dict[date, float]:
+    """Minutes spent grading per day in [start, end], practice included."""
+    rows = session.execute(
+        select(ReviewLog.review_day, func.sum(ReviewLog.seconds))
+        .where(ReviewLog.learner_id == learner_id, ReviewLog.review_day >= start, ReviewLog.review_day <= end)
+        .group_by(ReviewLog.review_day)
+    )
+    return {day: (s or 0) / 60 for day, s in rows}
+
+
+def due_forecast(session: Session, learner_id: int, start: date, end: date) -> dict[date, int]:
+    """Cards falling due on each day in [start, end]; overdue cards count on *start*."""
+    rows = session.execute(
+        select(CardState.due, func.count())
+        .join(CardRow, CardRow.id == CardState.card_id)
+        .where(CardState.learner_id == learner_id, CardState.suspended.is_(False), CardRow.retired_at.is_(None),
+               CardState.due.is_not(None), CardState.due <= end)
+        .group_by(CardState.due)
+    )
+    out: dict[date, int] = {}
+    for due, n in rows:
+        key = max(due or start, start)
+        out[key] = out.get(key, 0) + n
+    return out
+
+
+def learner_states(session: Session, learner_id: int, exams: list[str]) -> list[tuple[str, str, Sm2State, date | None]]:
+    """(exam, domain slug, SM-2 state, introduced on) of every introduced, unsuspended card of *exams*."""
+    rows = session.execute(
+        select(CardRow.exam_id, DomainRow.slug, CardState.easiness, CardState.interval, CardState.repetitions,
+               CardState.due, CardState.introduced_on)
+        .join(CardRow, CardRow.id == CardState.card_id)
+        .join(DomainRow, CardRow.domain_id == DomainRow.id)
+        .where(CardState.learner_id == learner_id, CardRow.exam_id.in_(exams), CardState.introduced_on.is_not(None),
+               CardState.suspended.is_(False), CardRow.retired_at.is_(None))
+    )
+    return [(e, d, Sm2State(easiness=ef, interval=i, repetitions=r, due=due), intro)
+            for e, d, ef, i, r, due, intro in rows]
+
+
+
+def count_due(session: Session, learner_id: int, today: date, exams: list[str]) -> int:
+    """Cards due today or earlier among *exams* (suspended and retired excluded)."""
+    return session.scalar(
+        select(func.count())
+        .select_from(CardState)
+        .join(CardRow, CardRow.id == CardState.card_id)
+        .where(CardState.learner_id == learner_id, CardState.due <= today, CardState.suspended.is_(False),
+               CardRow.retired_at.is_(None), CardRow.exam_id.in_(exams))
+    ) or 0
+
+
+def domain_card_stats(session: Session, learner_id: int, exam: str) -> dict[str, dict[str, int]]:
+    """Per domain slug of *exam*: total, new, learning, mature, suspended, leeches."""
+
+    state = CardState
+    introduced = and_(state.card_id.is_not(None), state.suspended.is_(False), state.introduced_on.is_not(None))
+    rows = session.execute(
+        select(
+            DomainRow.slug,
+            func.count(CardRow.id),
+            func.sum(case((and_(introduced, state.interval >= MATURE_DAYS), 1), else_=0)),
+            func.sum(case((and_(introduced, state.interval < MATURE_DAYS), 1), else_=0)),
+            func.sum(case((state.suspended.is_(True), 1), else_=0)),
+            func.sum(case((state.leech.is_(True), 1), else_=0)),
+        )
+        .select_from(CardRow)
+        .join(DomainRow, CardRow.domain_id == DomainRow.id)
+        .outerjoin(state, and_(state.card_id == CardRow.id, state.learner_id == learner_id))
+        .where(CardRow.exam_id == exam, CardRow.retired_at.is_(None))
+        .group_by(DomainRow.slug)
+    )
+    out = {}
+    for slug, total, mature, learning, suspended, leeches in rows:
+        mature, learning, suspended, leeches = (int(x or 0) for x in (mature, learning, suspended, leeches))
+        out[slug] = {"total": total, "new": total - mature - learning - suspended, "learning": learning,
+                     "mature": mature, "suspended": suspended, "leeches": leeches}
+    return out
+
+
+def retention_by_domain(session: Session, learner_id: int, exam: str, since: date) -> dict[str, tuple[int, int]]:
+    """Per domain slug: (reviews of already-learned cards since *since*, of which passed with >= 3)."""
+
+    rows = session.execute(
+        select(DomainRow.slug, func.count(), func.sum(case((ReviewLog.grade >= 3, 1), else_=0)))
+        .select_from(ReviewLog)
+        .join(CardRow, CardRow.id == ReviewLog.card_id)
+        .join(DomainRow, CardRow.domain_id == DomainRow.id)
+        .where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(False), ReviewLog.review_day >= since,
+               ReviewLog.prev_repetitions > 0, CardRow.exam_id == exam)
+        .group_by(DomainRow.slug)
+    )
+    return {slug: (n, int(ok or 0)) for slug, n, ok in rows}
+
+
+def leech_cards(session: Session, learner_id: int, exam: str) -> list[tuple[str, str]]:
+    """(card id, front) of the learner's leeches in *exam*."""
+    rows = session.execute(
+        select(CardRow.id, CardRow.front)
+        .join(CardState, and_(CardState.card_id == CardRow.id, CardState.learner_id == learner_id))
+        .where(CardState.leech.is_(True), CardRow.exam_id == exam)
+        .order_by(CardRow.id)
+    )
+    return [(i, f) for i, f in rows]
+
+
+def introduced_per_day(session: Session, learner_id: int, start: date, end: date) -> dict[date, int]:
+    """New cards introduced per day in [start, end]."""
+    rows = session.execute(
+        select(CardState.introduced_on, func.count())
+        .where(CardState.learner_id == learner_id, CardState.introduced_on >= start, CardState.introduced_on <= end)
+        .group_by(CardState.introduced_on)
+    )
+    return {day: n for day, n in rows if day is not None}
+
+
+def grade_counts(session: Session, learner_id: int, exams: list[str]) -> GradeCounts:
+    """The learner's grades by class: first exposures, reviews, same-day re-asks."""
+
+    first = case((ReviewLog.prev_easiness.is_(None), 1), else_=0)  # the card's first grade
+    rows = session.execute(
+        select(ReviewLog.practice, first, ReviewLog.grade, func.count())
+        .join(CardRow, CardRow.id == ReviewLog.card_id)
+        .where(ReviewLog.learner_id == learner_id, ReviewLog.drill.is_(False), CardRow.exam_id.in_(exams))
+        .group_by(ReviewLog.practice, first, ReviewLog.grade))
+    intro, reviews = [0, 0, 0, 0], [0, 0, 0, 0]
+    reasks = passed = 0
+    for practice, is_first, grade, n in rows:
+        if practice:
+            reasks += n
+            passed += n if grade >= 4 else 0
+        elif is_first:
+            intro[grade_class(grade)] += n
+        else:
+            reviews[grade_class(grade)] += n
+    days = session.scalar(select(func.count(func.distinct(ReviewLog.review_day)))
+                          .where(ReviewLog.learner_id == learner_id)) or 0
+    return GradeCounts(tuple(intro), tuple(reviews), reasks, passed, int(days))  # type: ignore[arg-type]
+
+
+def card_memories(session: Session, learner_id: int, exam: str) -> tuple[list[CardMemory], dict[str, int]]:
+    """The learner's introduced cards of *exam* for the forgetting model, and the number
+    of active cards per domain slug (suspended and retired cards left out of both)."""
+    live = and_(CardRow.exam_id == exam, CardRow.retired_at.is_(None))
+    memories = [CardMemory(slug, interval, due) for slug, interval, due in session.execute(
+        select(DomainRow.slug, CardState.interval, CardState.due)
+        .join(CardRow, CardRow.id == CardState.card_id)
+        .join(DomainRow, CardRow.domain_id == DomainRow.id)
+        .where(CardState.learner_id == learner_id, CardState.introduced_on.is_not(None),
+               CardState.suspended.is_(False), live))]
+    suspended = select(CardState.card_id).where(CardState.learner_id == learner_id, CardState.suspended.is_(True))
+    totals = dict(session.execute(
+        select(DomainRow.slug, func.count(CardRow.id))
+        .join(DomainRow, CardRow.domain_id == DomainRow.id)
+        .where(live, CardRow.id.not_in(suspended))
+        .group_by(DomainRow.slug)).all())
+    return memories, totals
+
+
+def review_outcomes(session: Session, learner_id: int) -> tuple[int, int]:
+    """(reviews of learned cards, of which passed with grade >= 3): the learner's retention."""
+
+    n, ok = session.execute(
+        select(func.count(), func.sum(case((ReviewLog.grade >= 3, 1), else_=0)))
+        .where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(False), ReviewLog.prev_repetitions > 0)
+    ).one()
+    return int(n or 0), int(ok or 0)
+
+
+def introduced_between(session: Session, learner_id: int, start: date, end: date, exams: list[str]) -> int:
+    """Cards of *exams* first introduced on a day in [start, end] (suspended ones included:
+    they were studied)."""
+    if end < start:
+        return 0
+    return session.scalar(
+        select(func.count())
+        .select_from(CardState)
+        .join(CardRow, CardRow.id == CardState.card_id)
+        .where(CardState.learner_id == learner_id, CardState.introduced_on >= start,
+               CardState.introduced_on <= end, CardRow.exam_id.in_(exams))) or 0

@@ -1,0 +1,60 @@
+"""What a review session shows and reads: its cards (plain values the store fills and the
+terminal renders), the progress line, the keys, and the console it talks through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+REVEAL, QUIT, UNDO, SUSPEND, EDIT = "reveal", "quit", "undo", "suspend", "edit"
+GRADE_HELP = "grade: 0 blackout · 1 wrong · 2 almost · 3 hard · 4 hesitant · 5 perfect"
+KEYS_HELP = "u undo · s suspend · e where is this card · q quit"
+
+
+class Console(Protocol):
+    def front(self, card: QueueCard, progress: Progress) -> None: ...
+    def back(self, card: QueueCard) -> None: ...
+    def read(self, revealed: bool) -> str | None: ...   # an action, a digit "0".."5", or None at end of input
+    def say(self, text: str) -> None: ...
+
+
+@dataclass
+class Progress:
+    done: int
+    left: int
+    seconds: float
+    reask: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class QueueCard:
+    card_id: str
+    exam: str
+    domain: str
+    front: str
+    back: str
+    source: str
+    is_new: bool
+    due: date | None = None
+    drill: bool = False  # served as a drill: graded as practice, the schedule unchanged
+
+
+def interleave(cards: list[QueueCard]) -> list[QueueCard]:
+    """Round-robin over domains, each domain keeping its own order; the most overdue domain leads."""
+    by_domain: dict[str, list[QueueCard]] = {}
+    for card in cards:
+        by_domain.setdefault(card.domain, []).append(card)
+    lanes = list(by_domain.values())
+    out: list[QueueCard] = []
+    for i in range(max((len(lane) for lane in lanes), default=0)):
+        out.extend(lane[i] for lane in lanes if i < len(lane))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class SuspendedCard:
+    card_id: str
+    exam: str
+    domain: str
+    front: str

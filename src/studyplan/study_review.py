@@ -1,0 +1,196 @@
+"""Use cases of the review session: today's queue, the session itself, its summary.
+
+`start_review` builds the queue in one unit of work and hands back a `ReviewSession`
+that saves every grade in its own short transaction (a grade is never lost to a crash);
+`finish_report` summarises the sitting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from studyplan import metrics
+from studyplan.errors import StudyplanError
+from studyplan.plan import Plan, TaskKind
+from studyplan.queue import QueueCard
+from studyplan.session import Outcome, ReviewSession
+from studyplan.study import FOUNDATIONS, plan_exams, stored_plan
+
+if TYPE_CHECKING:
+    from studyplan.workspace import Unit, Workspace
+
+DEFAULT_NEW_PER_DAY = 20   # without a plan; Anki's default too
+DEFAULT_DRILLS = 20        # `review --drill` on a day the plan has no drills
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    """What `review` asks for: a card limit, one domain, only new or only due cards,
+    another exam than the plan's, or drills."""
+
+    max_cards: int | None = None
+    domain: str | None = None
+    new_only: bool = False
+    reviews_only: bool = False
+    exam: str | None = None
+    drill: bool = False
+
+
+@dataclass
+class ReviewStart:
+    """A session ready to run, or (session None) the line that says why there is nothing."""
+
+    session: ReviewSession | None
+    nothing: str = ""
+
+
+def start_review(ws: Workspace, options: ReviewOptions) -> ReviewStart:
+    """Today's queue and any re-asks left from an earlier sitting today, as a session."""
+    from studyplan.db.reviews import pending_reasks
+
+    o = options
+    if sum((o.new_only, o.reviews_only, o.drill)) > 1:
+        raise StudyplanError("--new-only, --reviews-only and --drill exclude each other")
+    with ws.unit() as u:
+        assert u.learner_id is not None
+        plan = stored_plan(u)
+        queue = review_queue(ws, u, plan, o.max_cards, o.domain, o.new_only, o.reviews_only, o.exam, o.drill)
+        # Re-asks of cards graded below 4 today come back after the queue, even after a restart.
+        reasks = [] if o.drill or o.new_only else [
+            c for c in pending_reasks(u.db, u.learner_id, ws.today) if o.domain is None or c.domain == o.domain]
+        learner = u.learner_id
+    if not queue and not reasks:
+        if o.exam or plan is None:
+            hint = "" if o.exam else " No plan yet: run 'studyplan plan create', or pass --exam to study new cards."
+        else:
+            hint = f" To get ahead of the plan: studyplan review --exam {plan.exam}; to drill: studyplan review --drill"
+        return ReviewStart(None, "Nothing to review now." + hint)
+    session = ReviewSession(ws.transaction, learner, queue, ws.today, ws.now,
+                            where=lambda card: card_location(ws, card), reasks=reasks)
+    return ReviewStart(session)
+
+
+def _domain_owner(ws: Workspace, plan: Plan, domain: str) -> str:
+    exam = ws.exam(plan.exam)
+    if domain in {d.id for d in exam.domains}:
+        return exam.id
+    if FOUNDATIONS in ws.catalog.exams:
+        return FOUNDATIONS
+    return exam.id
+
+
+def _all_domains(ws: Workspace, plan: Plan | None, exam_id: str) -> set[str]:
+    domains = {d.id for d in ws.exam(exam_id).domains}
+    if plan is not None and plan.background == "pivoting" and FOUNDATIONS in ws.catalog.exams:
+        domains |= {d.id for d in ws.catalog.exam(FOUNDATIONS).domains}
+    return domains
+
+
+def review_queue(ws: Workspace, u: Unit, plan: Plan | None, max_cards: int | None = None,
+                 domain: str | None = None, new_only: bool = False, reviews_only: bool = False,
+                 exam: str | None = None, drill: bool = False) -> list[QueueCard]:
+    """Today's queue: due cards (most overdue first, domains interleaved), today's new
+    cards, then today's planned drills. With *drill*, only drills: introduced cards that
+    are not due, weakest first, heavy domains first."""
+    from studyplan.db.reviews import (
+        drill_cards,
+        drills_on,
+        due_cards,
+        introduced_on,
+        new_cards,
+    )
+    from studyplan.queue import interleave
+
+    exam_id = exam or (plan.exam if plan else None)
+    if exam_id:
+        ws.exam(exam_id)  # a clear error for an unknown exam
+    elif drill:
+        raise StudyplanError("drills need an exam: pass --exam, or make a plan first")
+    if domain and exam_id and domain not in _all_domains(ws, plan, exam_id):
+        raise StudyplanError(f"unknown domain '{domain}' for exam '{exam_id}'")
+    lid = u.learner_id
+    assert lid is not None
+    db = u.db
+    planned_day = plan.day(ws.today) if plan is not None else None
+    today_tasks = planned_day.tasks if planned_day is not None else ()
+    due = [] if (new_only or drill) else due_cards(db, lid, ws.today, domain=domain)
+    if plan is not None:
+        due = [c for c in due if c.exam in set(plan_exams(plan.exam, plan.background))]
+    fresh = []
+    if not reviews_only and not drill and exam_id:
+        if plan is not None and not exam:
+            wanted: dict[tuple[str, str], int] = {}
+            for t in today_tasks:
+                if t.kind == TaskKind.NEW_CARDS and t.count:
+                    key = (_domain_owner(ws, plan, t.domain), t.domain)
+                    wanted[key] = wanted.get(key, 0) + t.count
+        else:
+            weights = {d.id: d.weight for d in ws.exam(exam_id).domains}
+            wanted = {(exam_id, d): n for d, n in metrics.split_by_weight(DEFAULT_NEW_PER_DAY, weights).items()}
+        for owner in sorted({o for o, _ in wanted}):
+            done = introduced_on(db, lid, ws.today, owner)
+            per_domain = {d: max(0, n - done.get(d, 0)) for (o, d), n in wanted.items()
+                          if o == owner and (domain is None or d == domain)}
+            fresh.extend(new_cards(db, lid, owner, per_domain))
+    drills = []
+    if exam_id and (drill or not (new_only or reviews_only)):
+        planned = {t.domain: t.count for t in today_tasks if t.kind == TaskKind.DRILL} if not exam else {}
+        if drill and not planned:
+            weights = {d.id: d.weight for d in ws.exam(exam_id).domains}
+            planned = metrics.split_by_weight(max_cards or DEFAULT_DRILLS, weights)
+        done = drills_on(db, lid, ws.today)
+        per_domain = {d: max(0, n - done.get(d, 0)) for d, n in planned.items() if domain is None or d == domain}
+        if drill and domain and domain not in per_domain:
+            per_domain = {domain: max_cards or DEFAULT_DRILLS}
+        order = sorted(per_domain, key=lambda d: -_weight(ws, exam_id, d))
+        drills = [replace(c, drill=True) for c in drill_cards(db, lid, exam_id, ws.today,
+                                                              {d: per_domain[d] for d in order})]
+    queue = due + interleave(fresh) + drills
+    return queue[:max_cards] if max_cards is not None else queue
+
+
+def _weight(ws: Workspace, exam_id: str, domain: str) -> float:
+    try:
+        return float(ws.exam(exam_id).domain(domain).weight)
+    except KeyError:
+        return 0.0
+
+
+def card_location(ws: Workspace, card: QueueCard) -> str:
+    """Where a card comes from, for the learner who wants to fix it."""
+    source = card.source
+    if source.startswith("deck:"):
+        return str((ws.decks_dir.parent / source[len("deck:"):]).resolve())
+    if source.startswith("anki:"):
+        return f"imported from {source[len('anki:'):]} (edit it in the database or re-import)"
+    return source or "unknown"
+
+
+@dataclass
+class SessionReport:
+    outcome: Outcome
+    by_domain: list[tuple[str, int, int, int]]
+    forecast: dict[date, int]
+    streak: int
+
+
+def finish_report(ws: Workspace, outcome: Outcome) -> SessionReport:
+    """The end-of-session summary: by domain, the next week's due forecast and the streak."""
+    from studyplan.db.history import due_forecast, reviews_per_day
+
+    rows: dict[str, list[int]] = {}
+    for g in outcome.graded:
+        r = rows.setdefault(g.card.domain, [0, 0, 0])
+        if g.practice:
+            r[2] += 1
+        else:
+            r[0] += 1
+            r[1] += g.grade >= metrics.PASS_GRADE
+    with ws.unit(sync=False) as u:
+        assert u.learner_id is not None
+        forecast = due_forecast(u.db, u.learner_id, ws.today + timedelta(days=1), ws.today + timedelta(days=7))
+        days = reviews_per_day(u.db, u.learner_id, ws.today - timedelta(days=400), ws.today)
+    return SessionReport(outcome, [(d, v[0], v[1], v[2]) for d, v in rows.items()], forecast,
+                         metrics.streak(set(days), ws.today))
