@@ -165,3 +165,21 @@ def test_review_with_nothing_planned_today_says_how_to_get_ahead(run):
     result = run("review", input="")
     assert result.stdout == ("Nothing to review now. To get ahead of the plan: studyplan review --exam tiny; "
                              "to drill: studyplan review --drill\n")
+
+
+def test_dates_with_the_month_name_are_read_as_dates(run):
+    result = run("plan", "create", "--exam", "tiny", "--background", "experienced", "--exam-date", "15 Jan 2027",
+                 "--off", "24 Dec 2026,2026-12-25")
+    assert result.exit_code == 0, result.output
+    plan = plan_json(run)
+    assert plan["exam_date"] == "2027-01-15"
+    assert {d["date"] for d in plan["days"] if d["tasks"][0]["kind"] == "day_off"} == {"2026-12-24", "2026-12-25"}
+
+
+def test_ambiguous_or_partial_dates_are_refused_and_change_nothing(run, db_path):
+    for text in ("01/02/2027", "Jan 15", "15 Jan 2027 10:00"):
+        result = run("plan", "create", "--exam", "tiny", "--background", "experienced", "--exam-date", text)
+        assert result.exit_code == 2
+        assert (f"Invalid value for '--exam-date': {text!r} is not a date: write YYYY-MM-DD or a date with the "
+                f"month's name, such as '15 Jan 2027'") in result.stderr
+    assert not db_path.exists()
