@@ -124,16 +124,27 @@ def decks():
 
 
 @decks.command("check")
+@click.option("--stale", "stale_days", type=click.IntRange(min=0), metavar="DAYS",
+              help="Also list exam domains verified more than DAYS days ago, or never.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @pass_workspace
-def decks_check(ws):
-    """Report every problem in the decks folder as FILE:LINE: message."""
+def decks_check(ws, stale_days, strict):
+    """Report every problem in the decks folder as FILE:LINE: message (errors exit 1;
+    warnings, marked 'warning:', exit 0 unless --strict)."""
+    from studyplan.deck_rules import deck_warnings, stale_domains
+    from studyplan.views import stale_text
+
     catalog, problems = ws.load_catalog()
-    for problem in problems:
+    warnings = deck_warnings(catalog, ws.today)
+    for problem in problems + warnings:
         click.echo(str(problem))
-    if problems:
-        raise click.ClickException(f"{len(problems)} problem(s) in {ws.decks_dir}")
+    if stale_days is not None:
+        click.echo(stale_text(stale_domains(catalog, ws.today, stale_days), stale_days))
+    if problems or (strict and warnings):
+        raise click.ClickException(f"{len(problems)} problem(s), {len(warnings)} warning(s) in {ws.decks_dir}")
     cards = sum(len(e.cards) for e in catalog.exams.values())
-    click.echo(f"ok: {len(catalog.exams)} decks, {cards} cards, {len(catalog.courses)} courses in {ws.decks_dir}")
+    click.echo(f"ok: {len(catalog.exams)} decks, {cards} cards, {len(catalog.courses)} courses in {ws.decks_dir}"
+               + (f", {len(warnings)} warning(s)" if warnings else ""))
 
 
 @decks.command("sync")

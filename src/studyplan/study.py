@@ -404,7 +404,14 @@ def review_queue(ws, max_cards: int | None = None, domain: str | None = None, ne
             drills = [replace(c, drill=True) for c in drill_cards(db, lid, exam_id, ws.today,
                                                                   {d: per_domain[d] for d in order})]
     queue = due + interleave(fresh) + drills
-    return queue[:max_cards] if max_cards is not None else queue
+    return shown_with_current_names(ws, queue[:max_cards] if max_cards is not None else queue)
+
+
+def shown_with_current_names(ws, cards: list) -> list:
+    """The cards as the review screen shows them: a renamed product's old name as "NEW (OLD)"."""
+    from studyplan.renames import with_current_names
+
+    return with_current_names(cards, {e.id: e.renames for e in ws.catalog.exams.values()}, ws.today)
 
 
 def _weight(ws, exam_id: str, domain: str) -> float:

@@ -68,7 +68,9 @@ def pending_reasks(ws, domain: str | None = None, new_only: bool = False) -> lis
         return []
     with ws.transaction() as db:
         cards = query(db, learner, ws.today)
-    return [c for c in cards if domain is None or c.domain == domain]
+    from studyplan.study import shown_with_current_names
+
+    return shown_with_current_names(ws, [c for c in cards if domain is None or c.domain == domain])
 
 
 def suspended_text(report: SuspendedReport, width: int = 80) -> str:
