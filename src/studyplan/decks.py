@@ -212,6 +212,7 @@ def _load_exam(folder: Path, root: Path, problems: list[Problem]) -> Exam | None
 
 def _load_renames(src: _Source, data: dict, problems: list[Problem]) -> tuple[Rename, ...]:
     renames: list[Rename] = []
+    olds: set[str] = set()
     for line, raw in src.tables(data, "renames", problems):
         before = len(problems)
         old = _text(raw, "old", src, line, problems)
@@ -221,8 +222,9 @@ def _load_renames(src: _Source, data: dict, problems: list[Problem]) -> tuple[Re
                 problems.append(src.problem(src.key_line(key, line), f"rename '{key}' {value!r} has spaces at an end"))
         if old and old == new:
             problems.append(src.problem(src.key_line("new", line), f"rename of '{old}': new name equals the old one"))
-        if old and old in {r.old for r in renames}:
+        if old in olds:
             problems.append(src.problem(src.key_line("old", line), f"'{old}' is renamed twice"))
+        olds.add(old)
         day = _date(raw, "date", src, problems, line)
         if day is None and "date" not in raw:
             problems.append(src.problem(line, f"rename of '{old}' has no date (the day the provider renamed it)"))
