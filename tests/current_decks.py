@@ -28,7 +28,7 @@ ALPHA_TEXTS = {
     1: ("Which service orchestrates the training steps?", "Vertex AI Pipelines."),           # old long name only
     2: ("Which service orchestrates them now?", "Agent Platform Pipelines (formerly Vertex AI Pipelines)."),  # both
     3: ("Where do notebooks run?", "In vertex ai workbench (lower case: not the product name)."),
-    4: ("Where do features live?", "Agent Platform Pipelines reads them from Vertex AI Feature Store."),  # old short
+    4: ("Where do features live?", "In Vertex AI Feature Store."),  # the old short name: no rename of its own
 }
 
 

@@ -27,8 +27,9 @@ def test_an_old_name_alone_is_flagged_from_the_rename_date_on():
 def test_the_longest_name_wins_so_a_product_is_not_also_its_platform():
     assert names_in("Vertex AI Pipelines runs it", RENAMES) == {"Vertex AI Pipelines"}
     assert olds("Vertex AI Pipelines runs it") == ["Vertex AI Pipelines"]
-    # The new long name does not count as the new short name either.
-    assert olds("Agent Platform Pipelines, or Vertex AI Workbench") == ["Vertex AI"]
+    assert olds("Vertex AI Workbench, not Agent Platform Pipelines") == []  # the new short name is in the long one
+    assert olds("Vertex AI Workbench, not Agent Platform Pipelines", date(2026, 5, 31)) == []
+    assert olds("Vertex AI Workbench") == ["Vertex AI"]
 
 
 def test_both_names_present_is_not_flagged():
@@ -52,7 +53,21 @@ def test_review_screen_shows_the_new_name_then_the_old_once():
 
 def test_review_screen_leaves_text_alone_before_the_date_or_when_the_new_name_is_there():
     text = "Agent Platform Pipelines (formerly Vertex AI Pipelines) on Vertex AI"
-    assert current_names(text, RENAMES, AFTER) == (
-        "Agent Platform Pipelines (formerly Vertex AI Pipelines) on Agent Platform (Vertex AI)")
-    assert current_names(text, RENAMES, date(2026, 5, 31)) == text
+    assert current_names(text, RENAMES, AFTER) == text
+    assert current_names("Vertex AI Pipelines", RENAMES, date(2026, 5, 31)) == "Vertex AI Pipelines"
     assert current_names("Vertex AI Pipelines", (), AFTER) == "Vertex AI Pipelines"
+
+
+def test_a_new_name_inside_a_longer_new_name_counts_but_not_inside_an_old_one():
+    chain = (Rename("Form Recognizer", "Document Intelligence", date(2023, 7, 18)),
+             Rename("Azure AI Document Intelligence", "Azure Document Intelligence", date(2025, 11, 18)),
+             Rename("Vertex AI Model Garden", "Model Garden", date(2026, 4, 22)),
+             Rename("Amazon SageMaker", "Amazon SageMaker AI", date(2024, 12, 3)))
+    assert outdated("Azure Document Intelligence (formerly Form Recognizer)", chain, AFTER) == []
+    # Inside the old "Azure AI Document Intelligence", "Document Intelligence" does not count.
+    assert [r.old for r in outdated("Azure AI Document Intelligence (formerly Form Recognizer)", chain, AFTER)] == [
+        "Form Recognizer", "Azure AI Document Intelligence"]
+    assert [r.old for r in outdated("Open Vertex AI Model Garden", chain, AFTER)] == ["Vertex AI Model Garden"]
+    assert current_names("Open Vertex AI Model Garden", chain, AFTER) == "Open Model Garden (Vertex AI Model Garden)"
+    assert outdated("Amazon SageMaker AI endpoints", chain, AFTER) == []
+    assert names_in("Amazon SageMaker AI endpoints", chain) == {"Amazon SageMaker AI"}

@@ -2,10 +2,14 @@
 
 Pure functions over `catalog.Rename`; `today` is always an argument.
 
-Names are matched case-sensitively as whole words, longest first, so that in
-"Vertex AI Pipelines" only that name is found and not also the shorter "Vertex AI"
-(each stretch of text belongs to one name). All the exam's names take part in the
-matching, those renamed after *today* included: a name is a name whatever its date.
+Matching is case-sensitive and by whole words. Old names are found longest first, each
+stretch of text belonging to one name: in "Vertex AI Pipelines" only that name is found,
+not also the shorter "Vertex AI"; and "Amazon SageMaker AI" (a new name) is not a use of
+the old "Amazon SageMaker". A new name counts wherever it stands outside an old name's
+match, inside a longer new name included: "Azure Document Intelligence" also says
+"Document Intelligence" (the new name of Form Recognizer), while "Vertex AI Model Garden"
+does not say "Model Garden". All the exam's names take part in the matching, those renamed
+after *today* included: a name is a name whatever its date.
 """
 
 from __future__ import annotations
@@ -18,18 +22,39 @@ from typing import Iterable, Mapping, Sequence, TypeVar
 from studyplan.catalog import Rename
 
 
-def _pattern(renames: Sequence[Rename]) -> re.Pattern[str] | None:
-    names = sorted({n for r in renames for n in (r.old, r.new) if n}, key=lambda n: (-len(n), n))
-    if not names:
+def _words(names: Iterable[str]) -> re.Pattern[str] | None:
+    ordered = sorted({n for n in names if n}, key=lambda n: (-len(n), n))
+    if not ordered:
         return None
     # Lookarounds, not \b: a name may begin or end with a character that is not a letter.
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in ordered) + r")(?!\w)")
+
+
+def _pattern(renames: Sequence[Rename]) -> re.Pattern[str] | None:
+    return _words(n for r in renames for n in (r.old, r.new))
+
+
+def _old_matches(text: str, renames: Sequence[Rename]) -> list[re.Match[str]]:
+    pattern = _pattern(renames)
+    olds = {r.old for r in renames}
+    return [m for m in pattern.finditer(text) if m.group(0) in olds] if pattern else []
 
 
 def names_in(text: str, renames: Sequence[Rename]) -> set[str]:
-    """The renamed products' names (old or new) that *text* uses, longest match first."""
-    pattern = _pattern(renames)
-    return set(pattern.findall(text)) if pattern else set()
+    """The renamed products' names, old or new, that *text* uses (see the module docstring)."""
+    matches = _old_matches(text, renames)
+    found = {m.group(0) for m in matches}
+    rest, start = [], 0
+    for m in matches:  # blank out the old names so that a new name inside one does not count
+        rest.append(text[start:m.start()])
+        start = m.end()
+    rest.append(text[start:])
+    remaining = "\n".join(rest)
+    for new in {r.new for r in renames}:
+        pattern = _words([new])
+        if pattern is not None and pattern.search(remaining):
+            found.add(new)
+    return found
 
 
 def in_effect(renames: Iterable[Rename], today: date) -> list[Rename]:
