@@ -78,7 +78,7 @@ def stale_text(stale: list[StaleDomain], days: int) -> str:
     """The domain files verified more than *days* days ago or never, one row each."""
     if not stale:
         return f"stale: none (every exam domain file was verified in the last {days} days)"
-    rows = [[s.exam, s.domain, s.file, s.verified.isoformat() if s.verified else "never",
+    rows = [[one_line(s.exam), one_line(s.domain), one_line(s.file), s.verified.isoformat() if s.verified else "never",
              f"{s.age_days} days" if s.age_days is not None else "-"] for s in stale]
     title = f"stale: {len(stale)} domain file(s) verified more than {days} days ago or never"
     return title + "\n" + tabulate(rows, headers=["exam", "domain", "file", "verified", "age"])
