@@ -24,7 +24,7 @@ CLI_MAY_IMPORT = {
 }
 PURE = {
     "sm2", "plan", "planner", "forecast", "metrics", "catalog", "advice", "queue", "errors", "text", "dates",
-    "plan_views", "views", "stats", "review_views", "cohort", "anki", "exporting",
+    "plan_views", "views", "stats", "review_views", "cohort", "anki", "exporting", "renames", "deck_rules",
     "calendar", "calendar.html", "calendar.text", "calendar.ics",
 }
 USE_CASES = {"study", "study_review", "study_reports", "study_cards", "study_admin", "workspace", "session"}

@@ -20,6 +20,28 @@ class Domain:
     name: str
     weight: float
     weight_range: tuple[float, float] | None = None
+    line: int = 0  # of its `id` in exam.toml, for problems about the domain
+
+
+@dataclass(frozen=True, slots=True)
+class Rename:
+    """A product the provider renamed: cards should say *new* from *date* on."""
+
+    old: str
+    new: str
+    date: date
+    ref: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DeckFile:
+    """One NN-<domain>.toml file and the day its cards were last checked against the sources."""
+
+    domain: str
+    file: str
+    verified: date | None = None
+    line: int = 0  # of `verified`, or of `domain` when it has none
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +80,9 @@ class Exam:
     card_prefix: str = ""
     notes: str = ""
     cards: tuple[Card, ...] = ()
+    renames: tuple[Rename, ...] = ()
+    deck_files: tuple[DeckFile, ...] = ()
+    file: str = ""  # exam.toml as `decks check` names it
 
     def domain(self, domain_id: str) -> Domain:
         """The domain with this id; KeyError if the exam has none."""
@@ -72,6 +97,13 @@ class Exam:
         for card in self.cards:
             counts[card.domain] = counts.get(card.domain, 0) + 1
         return counts
+
+    def verified(self, domain_id: str) -> date | None:
+        """When every file of the domain was last checked: the oldest date, None if one has none."""
+        dates = [f.verified for f in self.deck_files if f.domain == domain_id]
+        if not dates or None in dates:
+            return None
+        return min(d for d in dates if d is not None)
 
     def retired_by(self, day: date) -> bool:
         """True when the exam can no longer be sat on *day*."""

@@ -100,16 +100,26 @@ def decks():
 
 
 @decks.command("check")
+@click.option("--stale", "stale_days", type=click.IntRange(min=0), metavar="DAYS",
+              help="Also list exam domains verified more than DAYS days ago, or never.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @pass_workspace
-def decks_check(ws):
-    """Report every problem in the decks folder as FILE:LINE: message."""
-    catalog, problems = ws.load_catalog()
-    for problem in problems:
+def decks_check(ws, stale_days, strict):
+    """Report every problem in the decks folder as FILE:LINE: message (errors exit 1;
+    warnings, marked 'warning:', exit 0 unless --strict)."""
+    from studyplan.study_cards import check_decks
+    from studyplan.views import stale_text
+
+    report = check_decks(ws, stale_days)
+    for problem in report.problems + report.warnings:
         click.echo(str(problem))
-    if problems:
-        raise click.ClickException(f"{len(problems)} problem(s) in {ws.decks_dir}")
-    cards = sum(len(e.cards) for e in catalog.exams.values())
-    click.echo(f"ok: {len(catalog.exams)} decks, {cards} cards, {len(catalog.courses)} courses in {ws.decks_dir}")
+    if report.stale is not None and stale_days is not None:
+        click.echo(stale_text(report.stale, stale_days))
+    if report.problems or (strict and report.warnings):
+        raise click.ClickException(f"{len(report.problems)} problem(s), {len(report.warnings)} warning(s) "
+                                   f"in {report.folder}")
+    click.echo(f"ok: {report.decks} decks, {report.cards} cards, {report.courses} courses in {report.folder}"
+               + (f", {len(report.warnings)} warning(s)" if report.warnings else ""))
 
 
 @decks.command("sync")

@@ -13,17 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from studyplan.catalog import (
-    BACKGROUNDS,
-    CARD_STYLES,
-    STATUSES,
-    Card,
-    Catalog,
-    Course,
-    Domain,
-    Exam,
-    Module,
-)
+from studyplan.catalog import BACKGROUNDS, CARD_STYLES, STATUSES, Card, Catalog, Course, DeckFile, Domain, Exam, Module, Rename
 from studyplan.text import one_line
 
 EXAM_FILE = "exam.toml"
@@ -31,17 +21,22 @@ COURSES_FILE = "courses.toml"
 DECK_GLOB = "[0-9][0-9]-*.toml"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CARD_KEYS = {"id", "front", "back", "style", "tags", "ref"}
+RENAME_KEYS = {"old", "new", "date", "ref"}
 WEIGHT_TOLERANCE = 0.001
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    """FILE:LINE: message. An error stops the decks loading; a warning (deck_rules) does not."""
+
     file: str
     line: int
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {one_line(self.message)}"
+        level = "warning: " if self.warning else ""
+        return f"{self.file}:{self.line}: {level}{one_line(self.message)}"
 
 
 def shipped_decks_dir() -> Path:
@@ -121,13 +116,13 @@ def _text(data: dict, key: str, src: _Source, line: int, problems: list[Problem]
     return value
 
 
-def _date(data: dict, key: str, src: _Source, problems: list[Problem]) -> date | None:
+def _date(data: dict, key: str, src: _Source, problems: list[Problem], line: int = 1) -> date | None:
     value = data.get(key)
     if value is None:
         return None
     if isinstance(value, date) and not hasattr(value, "hour"):
         return value
-    problems.append(src.problem(src.key_line(key), f"'{key}' must be a date like 2026-03-31"))
+    problems.append(src.problem(src.key_line(key, line), f"'{key}' must be a date like 2026-03-31"))
     return None
 
 
@@ -179,7 +174,7 @@ def _load_exam(folder: Path, root: Path, problems: list[Problem]) -> Exam | None
                 weight_range = (float(rng[0]), float(rng[1]))
             else:
                 problems.append(src.problem(src.key_line("weight_range", line), f"domain '{dom_id}' weight_range must be [low, high] fractions"))
-        domains.append(Domain(dom_id, name, float(weight), weight_range))
+        domains.append(Domain(dom_id, name, float(weight), weight_range, src.key_line("id", line)))
     total = sum(d.weight for d in domains)
     if domains and not math.isclose(total, 1.0, abs_tol=WEIGHT_TOLERANCE):
         problems.append(src.problem(lines[0] if lines else 1, f"domain weights sum to {total:.4f}, not 1"))
@@ -204,12 +199,43 @@ def _load_exam(folder: Path, root: Path, problems: list[Problem]) -> Exam | None
         card_prefix=prefix,
         notes=_text(data, "notes", src, 1, problems, required=False),
         domains=tuple(domains),
+        renames=_load_renames(src, data, problems),
+        file=label,
     )
     return exam
 
 
+def _load_renames(src: _Source, data: dict, problems: list[Problem]) -> tuple[Rename, ...]:
+    renames: list[Rename] = []
+    olds: set[str] = set()
+    for line, raw in src.tables(data, "renames", problems):
+        before = len(problems)
+        old = _text(raw, "old", src, line, problems)
+        new = _text(raw, "new", src, line, problems)
+        for key, value in (("old", old), ("new", new)):
+            if value != value.strip():
+                problems.append(src.problem(src.key_line(key, line), f"rename '{key}' {value!r} has spaces at an end"))
+        if old and old == new:
+            problems.append(src.problem(src.key_line("new", line), f"rename of '{old}': new name equals the old one"))
+        if old in olds:
+            problems.append(src.problem(src.key_line("old", line), f"'{old}' is renamed twice"))
+        olds.add(old)
+        day = _date(raw, "date", src, problems, line)
+        if day is None and "date" not in raw:
+            problems.append(src.problem(line, f"rename of '{old}' has no date (the day the provider renamed it)"))
+        ref = _text(raw, "ref", src, line, problems, required=False)
+        if ref and not ref.startswith("https://"):
+            problems.append(src.problem(src.key_line("ref", line), f"rename of '{old}': ref must be an https:// URL"))
+        for key in sorted(set(raw) - RENAME_KEYS):
+            problems.append(src.problem(src.key_line(key, line), f"rename of '{old}' has unknown key '{key}'"))
+        if len(problems) == before and day is not None:
+            renames.append(Rename(old, new, day, ref, line))
+    return tuple(renames)
+
+
 def _load_cards(path: Path, root: Path, exam: Exam, seen: dict[str, str], problems: list[Problem],
-                declared: set[str]) -> list[Card]:
+                files: list[DeckFile]) -> list[Card]:
+    """The file's cards; its domain and `verified` date are appended to *files*."""
     label = str(path.relative_to(root.parent))
     parsed = _parse(path, label, problems)
     if parsed is None:
@@ -220,7 +246,8 @@ def _load_cards(path: Path, root: Path, exam: Exam, seen: dict[str, str], proble
     if not isinstance(domain, str) or domain not in known:
         problems.append(src.problem(src.key_line("domain"), f"unknown domain {domain!r} (exam '{exam.id}' has: {', '.join(sorted(known))})"))
         return []
-    declared.add(domain)
+    verified = _date(data, "verified", src, problems)
+    files.append(DeckFile(domain, label, verified, src.key_line("verified" if verified else "domain")))
     cards = []
     prefix = f"{exam.card_prefix}-{domain}-"
     for line, raw in src.tables(data, "cards", problems, missing="no [[cards]] in this file"):
@@ -322,15 +349,16 @@ def load_catalog(root: Path, fallback_courses: Path | None = None) -> tuple[Cata
         if exam is None:
             continue
         cards: list[Card] = []
-        present: set[str] = set()
+        files: list[DeckFile] = []
         for path in deck_files:
-            cards.extend(_load_cards(path, root, exam, seen, problems, present))
+            cards.extend(_load_cards(path, root, exam, seen, problems, files))
+        present = {f.domain for f in files}
         exam_label = str(folder.relative_to(root.parent) / EXAM_FILE)
         for d in exam.domains:
             if d.id and d.id not in present:
                 line = _line_of(folder / EXAM_FILE, rf'^\s*id\s*=\s*"{re.escape(d.id)}"')
                 problems.append(Problem(exam_label, line, f"domain '{d.id}' has no cards (no NN-*.toml file with domain = \"{d.id}\")"))
-        exams[exam.id] = replace(exam, cards=tuple(cards))
+        exams[exam.id] = replace(exam, cards=tuple(cards), deck_files=tuple(files))
         folders[exam.id] = folder
     for exam in exams.values():
         if exam.successor and exam.successor not in exams:

@@ -14,6 +14,8 @@ from studyplan.queue import SuspendedCard
 
 if TYPE_CHECKING:
     from studyplan.db.cards import SyncResult
+    from studyplan.deck_rules import StaleDomain
+    from studyplan.decks import Problem
     from studyplan.workspace import Workspace
 
 
@@ -29,6 +31,30 @@ class SuspendedReport:
 @dataclass(frozen=True)
 class UnsuspendReport:
     card_ids: list[str]
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `decks check` found: errors, warnings, stale domains (None unless asked), counts."""
+
+    folder: Path
+    problems: list[Problem]
+    warnings: list[Problem]
+    stale: list[StaleDomain] | None
+    decks: int
+    cards: int
+    courses: int
+
+
+def check_decks(ws: Workspace, stale_days: int | None = None) -> CheckReport:
+    """Every problem and warning in the decks folder (no database), and with *stale_days*
+    the exam domains verified longer ago than that or never."""
+    from studyplan.deck_rules import deck_warnings, stale_domains
+
+    catalog, problems = ws.load_catalog()
+    stale = stale_domains(catalog, ws.today, stale_days) if stale_days is not None else None
+    return CheckReport(ws.decks_dir, problems, deck_warnings(catalog, ws.today), stale, len(catalog.exams),
+                       sum(len(e.cards) for e in catalog.exams.values()), len(catalog.courses))
 
 
 def sync_decks(ws: Workspace) -> SyncResult:

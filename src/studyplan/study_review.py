@@ -61,6 +61,7 @@ def start_review(ws: Workspace, options: ReviewOptions) -> ReviewStart:
         reasks = [] if o.drill or o.new_only else [
             c for c in pending_reasks(u.db, u.learner_id, ws.today) if o.domain is None or c.domain == o.domain]
         learner = u.learner_id
+    queue, reasks = shown_with_current_names(ws, queue), shown_with_current_names(ws, reasks)
     if not queue and not reasks:
         if o.exam or plan is None:
             hint = "" if o.exam else " No plan yet: run 'studyplan plan create', or pass --exam to study new cards."
@@ -70,6 +71,13 @@ def start_review(ws: Workspace, options: ReviewOptions) -> ReviewStart:
     session = ReviewSession(ws.transaction, learner, queue, ws.today, ws.now,
                             where=lambda card: card_location(ws, card), reasks=reasks)
     return ReviewStart(session)
+
+
+def shown_with_current_names(ws: Workspace, cards: list[QueueCard]) -> list[QueueCard]:
+    """The cards as the review screen shows them: a renamed product's old name as "NEW (OLD)"."""
+    from studyplan.renames import with_current_names
+
+    return with_current_names(cards, {e.id: e.renames for e in ws.catalog.exams.values()}, ws.today)
 
 
 def _domain_owner(ws: Workspace, plan: Plan, domain: str) -> str:

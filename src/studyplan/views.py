@@ -7,6 +7,8 @@ from datetime import date
 from tabulate import tabulate
 
 from studyplan.catalog import Catalog, Exam
+from studyplan.deck_rules import StaleDomain
+from studyplan.text import one_line
 
 
 def exam_status(exam: Exam, today: date) -> str:
@@ -55,14 +57,28 @@ def exam_detail(exam: Exam, today: date) -> str:
     ]
     if exam.notes:
         facts.append(("notes", exam.notes))
+    for i, r in enumerate(sorted(exam.renames, key=lambda r: (r.date, r.old))):
+        facts.append(("renames" if i == 0 else "", f"{one_line(r.old)} -> {one_line(r.new)}, {r.date.isoformat()}"))
     counts = exam.card_counts()
     rows = []
     for d in exam.domains:
         published = f"{d.weight_range[0]:.0%}-{d.weight_range[1]:.0%}" if d.weight_range else ""
         scenario = sum(1 for c in exam.cards if c.domain == d.id and c.style == "scenario")
-        rows.append([d.id, d.name, f"{d.weight:.1%}", published, counts.get(d.id, 0), scenario])
+        verified = exam.verified(d.id)
+        rows.append([d.id, d.name, f"{d.weight:.1%}", published, counts.get(d.id, 0), scenario,
+                     verified.isoformat() if verified else ("never" if exam.kind == "exam" else "-")])
     rows.append(["", "total", f"{sum(d.weight for d in exam.domains):.0%}", "", len(exam.cards),
-                 sum(1 for c in exam.cards if c.style == "scenario")])
-    head = "\n".join(f"{k:>9}: {v}" for k, v in facts)
-    table = tabulate(rows, headers=["domain", "name", "weight", "guide", "cards", "scenario"])
+                 sum(1 for c in exam.cards if c.style == "scenario"), ""])
+    head = "\n".join(f"{k:>9}: {v}" if k else f"{'':>9}  {v}" for k, v in facts)
+    table = tabulate(rows, headers=["domain", "name", "weight", "guide", "cards", "scenario", "verified"])
     return f"{head}\n\n{table}"
+
+
+def stale_text(stale: list[StaleDomain], days: int) -> str:
+    """The domain files verified more than *days* days ago or never, one row each."""
+    if not stale:
+        return f"stale: none (every exam domain file was verified in the last {days} days)"
+    rows = [[one_line(s.exam), one_line(s.domain), one_line(s.file), s.verified.isoformat() if s.verified else "never",
+             f"{s.age_days} days" if s.age_days is not None else "-"] for s in stale]
+    title = f"stale: {len(stale)} domain file(s) verified more than {days} days ago or never"
+    return title + "\n" + str(tabulate(rows, headers=["exam", "domain", "file", "verified", "age"]))
