@@ -719,7 +719,7 @@ def replan(plan: Plan, exam: Exam, courses: Sequence[Course], today: date, progr
     ledger, _finish = _best(setup, offset)
     if ledger.short:
         raise _refusal(ReplanError, exam, courses, spread, foundations, progress, mix, ledger.short,
-                       (lo - offset, hi - offset), plan.start)
+                       (lo - offset, hi - offset), plan.start, offset)
     new = _plan_from(exam, spread, setup, ledger)
     return replace(new, start=plan.start, days=kept + new.days)
 
@@ -729,8 +729,8 @@ def replan(plan: Plan, exam: Exam, courses: Sequence[Course], today: date, progr
 
 def _refusal(cls, exam: Exam, courses: Sequence[Course], request: Request, foundations: Exam | None,
              progress: Progress, mix: GradeMix, short: int, length_range_: tuple[int, int],
-             range_start: date) -> PlanError:
-    remedies = remedies_for(exam, courses, request, foundations, progress, mix, length_range_)
+             range_start: date, start_offset: int = 0) -> PlanError:
+    remedies = remedies_for(exam, courses, request, foundations, progress, mix, length_range_, start_offset)
     lo, hi = length_range_
     reason = f"The plan does not fit: it is about {short} minutes short."
     if remedies:
@@ -745,14 +745,19 @@ def _refusal(cls, exam: Exam, courses: Sequence[Course], request: Request, found
 
 
 def remedies_for(exam: Exam, courses: Sequence[Course], request: Request, foundations: Exam | None,
-                 progress: Progress, mix: GradeMix, length_range_: tuple[int, int]) -> tuple[tuple[str, str], ...]:
-    """Single changes to *request* that were planned and fit, as (option, explanation)."""
+                 progress: Progress, mix: GradeMix, length_range_: tuple[int, int],
+                 start_offset: int = 0) -> tuple[tuple[str, str], ...]:
+    """Single changes to *request* that were planned and fit, as (option, explanation).
+
+    *start_offset*: for a replan, the days from the plan's start to *request.start*; the
+    new-card lead is that of the whole plan, exactly as :func:`replan` plans it, so each
+    remedy fits when applied."""
     assert request.exam_date is not None
     length = (request.exam_date - request.start).days
 
     def fits(req: Request, days: int = length) -> bool:
         try:
-            return _fits(exam, courses, req, foundations, progress, mix, days)
+            return _fits(exam, courses, req, foundations, progress, mix, days, start_offset)
         except PlanError:
             return False
 
