@@ -331,11 +331,11 @@ def run_plan(db_path: Path, plan_args: list[str], start: date, *, name: str = ""
         return _run_plan(db_path, plan_args, start, name, seed, env, index, tuple(sorted(miss)), list(replan_args))
 
 
-def _planned(plan: dict, since: date) -> tuple[int, int, int]:
-    """(reviews, drills, new cards) the plan forecasts on its days from *since* on."""
+def _planned(plan: dict, since: date, until: date = date.max) -> tuple[int, int, int]:
+    """(reviews, drills, new cards) the plan forecasts on its days from *since* to before *until*."""
     reviews = drills = new = 0
     for d in plan["days"]:
-        if date.fromisoformat(d["date"]) < since:
+        if not since <= date.fromisoformat(d["date"]) < until:
             continue
         for t in d["tasks"]:
             if t["kind"] in ("reviews", "drill"):
@@ -417,7 +417,8 @@ def _run_plan(db_path, plan_args, start, name, seed, env, index, miss=(), replan
             res.replan_day = day
             res.minutes_per_day = mpd = int(plan["minutes_per_day"])
             res.reviews_forecast, res.drills_planned, _new = _planned(plan, day)
-            res.planned_new = res.planned_new - _planned(res.plan_before, day)[2] + _new
+            # New cards planned: on the days followed before the miss, then on the new plan.
+            res.planned_new = _planned(res.plan_before, start, miss[0])[2] + _new
         today = json.loads(run(day, "today", "--format", "json").stdout)
         rec = DayRecord(day, today["status"], int(today["ahead_by"]), today["tasks"])
         rec.course_minutes = sum(t["minutes"] for t in today["tasks"] if t["kind"] in ("course", "practice_exam"))
