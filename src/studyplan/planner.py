@@ -453,7 +453,11 @@ def _final_week(setup: _Setup, ledger: _Ledger, exam_intros: list[tuple[int, str
     final_start = max(0, length - FINAL_REVIEW_DAYS)
     traj = setup.forecaster.new_card()
     # Drills every exam card needs: those with no review in the final week.
-    need = sum(g * unreviewed(traj, final_start - i, length - i) for i, _domain, g in exam_intros)
+    chance: dict[int, float] = {}  # by introduction day: one look-up per day, not per domain
+    for i, _domain, _g in exam_intros:
+        if i not in chance:
+            chance[i] = unreviewed(traj, final_start - i, length - i)
+    need = sum(g * chance[i] for i, _domain, g in exam_intros)
     required = _minutes(need + setup.base_drills)
     introduced = {d: setup.streams[-1].left[k] - streams[-1].left[k] + setup.introduced.get(d, 0)
                   for k, d in enumerate(streams[-1].domains)}

@@ -362,7 +362,7 @@ def course_log(db_path: Path) -> dict[tuple[str, int], int]:
 _REMEDY = re.compile(r"command: (--\S+) (\S+) \(")
 
 
-def _replan(run: "_Cli", day: date, args: list[str], res: SimResult) -> None:
+def _replan(run: _Cli, day: date, args: list[str], res: SimResult) -> None:
     """`replan` as a learner does it: once as asked, and with the first remedy if refused."""
     first = run(day, "replan", *args, check=False)
     if first.exit_code == 0:

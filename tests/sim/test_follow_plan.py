@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 
 from .driver import CardIndex, args_that_fit, run_plan
-
 from .report import START
 
 EXPERIENCED = ["--exam", "google-pmle", "--background", "experienced",
