@@ -48,8 +48,10 @@ from sqlalchemy import select
 from studyplan.db.engine import open_database
 from studyplan.db.models import CardRow, DomainRow
 from studyplan.db.reviews import QueueCard, due_cards, grade_card, interleave, new_cards
-from studyplan.session import DEFAULT_NEW_PER_DAY, ReviewSession, split_by_weight
+from studyplan.metrics import split_by_weight
+from studyplan.session import ReviewSession
 from studyplan.sm2 import Sm2State, review
+from studyplan.study import DEFAULT_NEW_PER_DAY
 
 TODAY = date(2026, 3, 2)
 EXAM = "bench"
