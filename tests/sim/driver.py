@@ -54,6 +54,7 @@ from click.testing import CliRunner
 from studyplan import forecast as planner  # the per-item minutes the plan is made with
 from studyplan.cli import cli
 from studyplan.decks import load_catalog, shipped_decks_dir
+from studyplan.renames import current_names
 
 from .memory import Learner
 
@@ -81,9 +82,11 @@ class CardIndex:
         self.by_front: dict[str, str] = {}
         for exam in catalog.exams.values():
             for card in exam.cards:
-                front = _norm(card.front)
-                self.by_key[(card.exam, card.domain, front)] = card.id
-                self.by_front[front] = card.id
+                # The screen shows a renamed product as "NEW (OLD)": index that text too.
+                shown = current_names(card.front, exam.renames, date(2099, 12, 31))
+                for front in {_norm(card.front), _norm(shown)}:
+                    self.by_key[(card.exam, card.domain, front)] = card.id
+                    self.by_front[front] = card.id
 
     def find(self, exam: str, domain: str, front: str) -> str | None:
         front = _norm(front)
