@@ -70,7 +70,16 @@ def parse_anki_text(text: str, default_separator: str = "\t") -> list[Note]:
         body_start = len(lines)
     notes = []
     reader = csv.reader(lines[body_start:], delimiter=separator, quotechar='"')
-    for fields in reader:
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a field over csv's limit (128 KiB) or a stray NUL
+            too_long = "field limit" in str(exc)
+            raise AnkiFormatError(body_start + reader.line_num,
+                                  f"a field is longer than {csv.field_size_limit() // 1024} KiB" if too_long
+                                  else f"cannot read the line: {exc}") from None
         number = body_start + reader.line_num
         if not fields or all(not f.strip() for f in fields):
             continue

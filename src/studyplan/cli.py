@@ -31,13 +31,20 @@ def _date_option(ctx, param, value):
         raise click.BadParameter(str(exc).split(": ", 1)[1], ctx=ctx, param=param) from None
 
 
+def _db_option(ctx, param, value):
+    if value is not None and not value.strip():
+        raise click.BadParameter("is empty: give a database file or URL, or leave --db out for the default",
+                                 ctx=ctx, param=param)
+    return value
+
+
 class StudyplanGroup(click.Group):
     """A group that turns every runtime failure into one line on stderr and exit 1."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except (click.exceptions.Exit, click.Abort):
             raise
         except StudyplanError as exc:
             raise click.ClickException(one_line(str(exc))) from None
@@ -47,10 +54,13 @@ class StudyplanGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted; everything already saved is kept", err=True)
             raise click.exceptions.Exit(130) from None
+        except click.ClickException as exc:
+            exc.message = one_line(exc.message)  # an option's value may be hostile text too
+            raise
         except Exception as exc:  # the last guard: never a traceback for a user
             from studyplan.workspace import describe_error
 
-            raise click.ClickException(one_line(describe_error(exc))) from None
+            raise click.ClickException(one_line(describe_error(exc, getattr(ctx.obj, "db", None)))) from None
         finally:
             workspace = ctx.obj
             if workspace is not None and hasattr(workspace, "close"):
@@ -61,7 +71,7 @@ pass_workspace = click.make_pass_decorator(object)
 
 
 @click.group(cls=StudyplanGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", envvar="STUDYPLAN_DB", metavar="PATH-or-URL",
+@click.option("--db", envvar="STUDYPLAN_DB", metavar="PATH-or-URL", callback=_db_option,
               help="Database file or SQLAlchemy URL [env STUDYPLAN_DB; default: studyplan.db in the app folder].")
 @click.option("--decks", envvar="STUDYPLAN_DECKS", metavar="DIR",
               help="Folder of exam decks [env STUDYPLAN_DECKS; default: the shipped decks].")

@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from studyplan.text import terminal
+
 from studyplan.queue import (
     EDIT,
     GRADE_HELP,
@@ -42,6 +44,7 @@ class _Screen:
         return max(20, min(shutil.get_terminal_size((80, 24)).columns, 100))
 
     def out(self, text: str = "", **style) -> None:
+        text = terminal(text)  # card text and names are hostile; styles are added after
         click.echo(click.style(text, **style) if self.colour and style else text, color=self.colour)
 
     def wrapped(self, label: str, text: str, **style) -> None:

@@ -7,6 +7,7 @@ from datetime import date
 from tabulate import tabulate
 
 from studyplan.catalog import Catalog, Exam
+from studyplan.text import one_line, safe_rows, terminal
 
 
 def exam_status(exam: Exam, today: date) -> str:
@@ -35,7 +36,7 @@ def exams_table(catalog: Catalog, today: date) -> str:
             len(exam.domains),
             len(exam.cards),
         ])
-    return str(tabulate(rows, headers=["exam", "name", "status", "time", "questions", "price", "pass", "domains", "cards"],
+    return terminal(tabulate(safe_rows(rows), headers=["exam", "name", "status", "time", "questions", "price", "pass", "domains", "cards"],
                     maxcolwidths=[None, 36, 18, None, None, None, None, None, None]))
 
 
@@ -63,6 +64,6 @@ def exam_detail(exam: Exam, today: date) -> str:
         rows.append([d.id, d.name, f"{d.weight:.1%}", published, counts.get(d.id, 0), scenario])
     rows.append(["", "total", f"{sum(d.weight for d in exam.domains):.0%}", "", len(exam.cards),
                  sum(1 for c in exam.cards if c.style == "scenario")])
-    head = "\n".join(f"{k:>9}: {v}" for k, v in facts)
-    table = tabulate(rows, headers=["domain", "name", "weight", "guide", "cards", "scenario"])
-    return f"{head}\n\n{table}"
+    head = "\n".join(f"{k:>9}: {one_line(v)}" for k, v in facts)
+    table = tabulate(safe_rows(rows), headers=["domain", "name", "weight", "guide", "cards", "scenario"])
+    return terminal(f"{head}\n\n{table}")

@@ -36,11 +36,19 @@ def default_db_path() -> Path:
     return folder / "studyplan.db"
 
 
-def describe_error(exc: BaseException) -> str:
-    """One line for a failure no use case expected (the CLI's last guard)."""
+def describe_error(exc: BaseException, location: str | None = None) -> str:
+    """One line for a failure no use case expected (the CLI's last guard), with the
+    password of the database at *location* (and any other) masked."""
     from studyplan.db.engine import describe_error as describe
 
-    return describe(exc)
+    return describe(exc, location)
+
+
+def display_location(location: str) -> str:
+    """The database at *location* as people see it, its password masked."""
+    from studyplan.db.engine import display_location as display
+
+    return display(location)
 
 
 @dataclass
@@ -68,6 +76,8 @@ class Workspace:
 
     @cached_property
     def db_location(self) -> str:
+        if self.db is not None and not self.db.strip():
+            raise StudyplanError("--db is empty: give a database file or URL, or leave --db out for the default")
         return self.db or str(default_db_path())
 
     def load_catalog(self) -> tuple[Catalog, list[Problem]]:

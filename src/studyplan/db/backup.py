@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+import time
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
@@ -63,6 +64,28 @@ def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
+class _Busy(Exception):
+    """The source stayed locked for longer than the busy timeout."""
+
+
+def _online_backup(src: sqlite3.Connection, out: sqlite3.Connection) -> None:
+    """`src.backup(out)`, giving up after BUSY_TIMEOUT_S while the source stays locked.
+
+    Python retries a busy backup step forever (SQLite's busy handler does not cover it):
+    a database held in exclusive locking mode would hang `backup` and `restore`.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+
+    def progress(status: int, _remaining: int, _total: int) -> None:
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
+            raise _Busy
+
+    src.backup(out, progress=progress)  # pages=-1: the whole database in one step, a consistent snapshot
+
+
+BUSY_MESSAGE = "the database is locked by another program (busy for {:g} s)"
+
+
 def _default_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
@@ -78,7 +101,7 @@ def _copy(src: sqlite3.Connection, dest: Path) -> None:
     try:
         os.chmod(tmp, _default_mode())
         with closing(sqlite3.connect(str(tmp))) as out:
-            src.backup(out)  # pages=-1: the whole database in one step, a consistent snapshot
+            _online_backup(src, out)
             out.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
             out.commit()
         with open(tmp, "rb") as fh:
@@ -136,6 +159,8 @@ def backup_database(db: Path, dest: Path) -> None:
     try:
         with closing(_connect(db)) as src:
             _copy(src, dest)
+    except _Busy:
+        raise StudyplanError(f"{db}: {BUSY_MESSAGE.format(BUSY_TIMEOUT_S)}; nothing was backed up") from None
     except sqlite3.Error as exc:
         raise StudyplanError(f"{dest}: backup failed: {exc}") from None
     except OSError as exc:
@@ -219,7 +244,7 @@ def restore_database(backup: Path, db: Path, now: datetime) -> Restored:
         try:
             os.chmod(tmp, db.stat().st_mode & 0o777 if db.exists() else _default_mode())
             with closing(_connect(backup, readonly=True)) as src, closing(sqlite3.connect(str(tmp))) as out:
-                src.backup(out)
+                _online_backup(src, out)
                 out.execute("PRAGMA journal_mode = WAL")  # what studyplan sets on every open anyway
                 if out.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                     raise StudyplanError(f"{backup}: the copy failed its integrity check; nothing was restored")
@@ -237,6 +262,8 @@ def restore_database(backup: Path, db: Path, now: datetime) -> Restored:
             _fsync_dir(db.parent)
         finally:
             _remove_database_files(tmp)
+    except _Busy:
+        raise StudyplanError(f"{db}: {BUSY_MESSAGE.format(BUSY_TIMEOUT_S)}; nothing was restored") from None
     except sqlite3.Error as exc:
         raise StudyplanError(f"{db}: restore failed, the database is unchanged: {exc}") from None
     except OSError as exc:
