@@ -55,7 +55,7 @@ class StudyplanGroup(click.Group):
             click.echo("interrupted; everything already saved is kept", err=True)
             raise click.exceptions.Exit(130) from None
         except click.ClickException as exc:
-            exc.message = one_line(exc.message)  # an option's value may be hostile text too
+            vars(exc)["message"] = one_line(exc.message)  # an option's value may be hostile text too
             raise
         except Exception as exc:  # the last guard: never a traceback for a user
             from studyplan.workspace import describe_error

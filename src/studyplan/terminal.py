@@ -10,8 +10,6 @@ from typing import Any
 
 import click
 
-from studyplan.text import terminal
-
 from studyplan.queue import (
     EDIT,
     GRADE_HELP,
@@ -23,6 +21,7 @@ from studyplan.queue import (
     Progress,
     QueueCard,
 )
+from studyplan.text import terminal
 
 KEYS = {" ": REVEAL, "\r": REVEAL, "\n": REVEAL, "": REVEAL, "q": QUIT, "u": UNDO, "s": SUSPEND, "e": EDIT}
 

@@ -11,11 +11,10 @@ control characters, and piped output with NO_COLOR must carry no escape sequence
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import COURSES, TINY_EXAM, deck_file, run_subprocess
+from conftest import COURSES, TINY_EXAM, deck_file
 
 OSC0 = "\x1b]0;pwned title\x07"
 OSC52 = "\x1b]52;c;cm0gLXJmIH4K\x07"

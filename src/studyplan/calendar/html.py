@@ -38,7 +38,6 @@ from studyplan.calendar import (
     weekday_names,
     weeks_of,
 )
-
 from studyplan.text import strip_controls
 
 if TYPE_CHECKING:

@@ -33,7 +33,6 @@ from studyplan.calendar import (
     weekday_names,
     weeks_of,
 )
-
 from studyplan.text import one_line
 
 if TYPE_CHECKING:
