@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
@@ -50,7 +50,7 @@ def _secrets(location: str) -> list[str]:
         if ":" in userinfo:
             found.append(userinfo.split(":", 1)[1])
     found += [m.group(2).strip("'") for m in _KEY_SECRET.finditer(location)]
-    found += [unquote(f) for f in found]
+    found += [unquote(f) for f in found] + [quote(f, safe="") for f in found]
     return sorted({f for f in found if f}, key=len, reverse=True)
 
 
