@@ -110,6 +110,13 @@ class Workspace:
         self._engine, sessions = open_database(self.db_location)
         return sessions
 
+    @cached_property
+    def _read_only(self) -> bool:
+        from studyplan.db.engine import database_url, is_read_only, sqlite_path
+
+        path = sqlite_path(database_url(self.db_location))
+        return path is not None and is_read_only(path)
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work commits as a whole or not at all (one review grade, say)."""
@@ -135,10 +142,13 @@ class Workspace:
         from studyplan.db.engine import translate_errors
         from studyplan.db.learners import existing_learner_id, learner_id
 
-        catalog = self.catalog if sync else None
+        sessions = self._sessions
+        # A database file we may only read serves reading commands as it stands: the deck
+        # sync (a write) is left out; a use case that must write still fails, in one line.
+        catalog = self.catalog if sync and not self._read_only else None
         with translate_errors(self.db_location):
             for attempt in range(SYNC_ATTEMPTS):
-                session = self._sessions()
+                session = sessions()
                 try:
                     session.begin()
                     synced = sync_catalog(session, catalog, self.now()) if catalog is not None else None
