@@ -181,13 +181,13 @@ def advise(ws, cloud, employer, production_years, employer_pays, role, ml_knowle
     report = study.advise(ws, answers)
     advice = report.advice
     if advice.certify:
-        click.echo(f"Recommendation: {report.exam_name} ({advice.exam}), background '{advice.background}', "
+        click.echo(f"Recommendation: {one_line(report.exam_name)} ({advice.exam}), background '{advice.background}', "
                    f"prepare {advice.prep}.")
     else:
         click.echo("Recommendation: skip certification for now and build a portfolio project instead.")
     click.echo("Why:")
     for reason in advice.reasons:
-        click.echo(f"  - {reason}")
+        click.echo(f"  - {one_line(reason)}")
     click.echo("Courses, in order: " + "; ".join(advice.courses))
     if advice.certify:
         click.echo(f"Next: studyplan plan create --exam {advice.exam} --background {advice.background}")
@@ -259,7 +259,7 @@ def plan_create(ws, exam, background, start, exam_date, minutes_per_day, days, o
 
     current = study.active_plan(ws)
     if current is not None and not yes:
-        question = f"A plan for {current.exam} (exam on {current.exam_date}) exists. Replace it?"
+        question = f"A plan for {one_line(current.exam)} (exam on {current.exam_date}) exists. Replace it?"
         if not sys.stdin.isatty():
             raise StudyplanError("a plan already exists: pass --yes to replace it")
         if not click.confirm(question, default=False):
@@ -272,7 +272,7 @@ def plan_create(ws, exam, background, start, exam_date, minutes_per_day, days, o
     except PlanError as exc:
         raise _plan_refusal(exc, "studyplan plan create") from None
     if report.warning:
-        click.echo(f"warning: {report.warning}", err=True)
+        click.echo(f"warning: {one_line(report.warning)}", err=True)
     click.echo(plan_summary(report))
     click.echo("Next: 'studyplan today', 'studyplan review', 'studyplan done', 'studyplan calendar -o plan.html'.")
 
@@ -320,9 +320,9 @@ def done(ws, course, module):
         click.echo(f"Nothing to check off: the plan has no course block or practice exam on {ws.today} "
                    "(a whole module: studyplan done --course ID --module N).")
     for name in report.checked:
-        click.echo(f"done: {name}")
+        click.echo(f"done: {one_line(name)}")
     for name in report.already:
-        click.echo(f"already checked off: {name}")
+        click.echo(f"already checked off: {one_line(name)}")
 
 
 @cli.command()

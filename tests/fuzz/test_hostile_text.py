@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import COURSES, TINY_EXAM, deck_file
+from conftest import COURSES, TINY_EXAM, deck_file, run_subprocess
 
 OSC0 = "\x1b]0;pwned title\x07"
 OSC52 = "\x1b]52;c;cm0gLXJmIH4K\x07"
@@ -136,3 +136,41 @@ def test_calendar_formats_carry_no_control_characters(hostile, fmt):
         assert "<iframe" not in out and "<svg" not in out
     if fmt in ("ics", "html"):  # removed: "Tiny " and the title text meet
         assert "Tiny ]0;pwned title]52;" in out.replace("\r\n ", "")
+
+
+def test_done_names_hostile_course_blocks_escaped(hostile):
+    result = hostile("done", "--course", "production-ml-systems", "--module", "1")
+    assert result.exit_code == 0, result.output
+    assert_clean(result.stdout)
+
+
+@pytest.mark.parametrize("args", [
+    ["review", "--exam", "x" + HOSTILE],                     # our own error line
+    ["plan", "show", "--format", "x" + HOSTILE],             # click's usage error
+    ["--learner", LEARNER, "calendar", "--from", "x" + OSC0],  # an option callback's error
+])
+def test_error_lines_show_hostile_values_escaped(hostile, args):
+    result = hostile(*args)
+    assert result.exit_code in (1, 2), result.output
+    assert_clean(result.stdout + result.stderr, escaped=False)
+    assert "\\x1b]0;pwned title\\x07" in result.stderr
+
+
+def test_piped_output_with_no_color_carries_no_escape_sequence(decks, tmp_path):
+    """A real process, stdout a pipe, NO_COLOR set: not even OSC may pass (click strips CSI only)."""
+    db = tmp_path / "piped.db"
+    env = {"NO_COLOR": "1", "STUDYPLAN_DB": str(db), "STUDYPLAN_DECKS": str(decks), "STUDYPLAN_TODAY": "2026-12-01",
+           "STUDYPLAN_LEARNER": LEARNER}
+    made = run_subprocess("plan", "create", "--exam", "tiny", "--background", "experienced", "--exam-date", "2027-01-05",
+                          env=env)
+    assert made.returncode == 0, made.stderr
+    outputs = [made]
+    for args, stdin in ((["exams", "tiny"], None), (["today"], None), (["plan", "show"], None),
+                        (["review", "--exam", "tiny"], "\n4\n\n4\nq\n"), (["stats"], None), (["cohort"], None),
+                        (["calendar", "--format", "txt"], None), (["review", "--exam", "no" + OSC0], None)):
+        proc = run_subprocess(*args, env=env, input=stdin)
+        assert proc.returncode in (0, 1), proc.stderr
+        outputs.append(proc)
+    text = "".join(p.stdout + p.stderr for p in outputs)
+    assert_clean(text)
+    assert "Q: Q1 \\x1b]0;pwned" in text
