@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from studyplan.db.migrations import MIGRATIONS
-from studyplan.errors import StudyplanError
+from studyplan.errors import NotSaved, StudyplanError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
@@ -368,12 +368,16 @@ def translate_errors(location: str) -> Iterator[None]:
     except OperationalError as exc:
         text = redact(_first_line(exc.orig), location)
         if "locked" in text or "busy" in text:
-            raise StudyplanError(f"{label}: the database is busy (another studyplan command is writing); try again") from None
+            raise NotSaved(label, f"the database stayed busy for {BUSY_TIMEOUT_MS // 1000} s (another studyplan "
+                                  "command is writing)", "this change was not saved; try again") from None
         if "full" in text:
-            raise StudyplanError(f"{label}: the disk or database is full; this change was not saved "
-                                 "(everything saved before it is kept)") from None
+            raise NotSaved(label, "the disk is full",
+                           "this change was not saved (everything saved before it is kept)") from None
         if "readonly" in text or "read-only" in text:
-            raise StudyplanError(f"{label}: the database is read-only; this change was not saved") from None
+            raise NotSaved(label, "the database is read-only") from None
+        if "disk i/o" in text.lower():
+            raise NotSaved(label, "the disk failed to write (disk I/O error; is it full?)",
+                           "this change was not saved (everything saved before it is kept)") from None
         raise StudyplanError(f"{label}: database error: {text}") from None
     except DBAPIError as exc:
         raise StudyplanError(f"{label}: database error: {redact(_first_line(exc.orig), location)}") from None
