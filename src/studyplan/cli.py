@@ -495,11 +495,10 @@ def export():
 @pass_workspace
 def export_reviews(ws, fmt, output):
     """The whole review history: one record per graded review with the state it produced."""
-    from studyplan.study_reports import export_reviews
+    from studyplan.study_reports import export_reviews, export_reviews_to
 
     if output:
-        with open(output, "w", encoding="utf-8", newline="") as fh:
-            count = export_reviews(ws, fmt, fh)
+        count = export_reviews_to(ws, fmt, Path(output))
         click.echo(f"wrote {count} review(s) to {output}", err=True)
     else:
         export_reviews(ws, fmt, sys.stdout)

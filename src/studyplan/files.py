@@ -3,28 +3,77 @@ bounded reading of the files it is given (decks, imports)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from studyplan.errors import StudyplanError
 
 
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask  # mkstemp's 0600 would hide the file from its other readers
+
+
+def _write_error(path: Path, exc: OSError) -> StudyplanError:
+    if exc.errno == errno.ENOSPC:
+        return StudyplanError(f"{path}: the disk is full; nothing was written (an earlier {path.name} there "
+                              "is unchanged)")
+    return StudyplanError(f"{path}: cannot write: {exc.strerror or exc}; nothing was written")
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[TextIO]:
+    """A text stream whose content replaces *path* only when the block ends without an
+    error: written to a hidden temporary file beside it, flushed to disk, then renamed.
+    On any failure (a full disk, Ctrl-C) the temporary file is removed and *path* is as
+    it was; a full disk is reported in one line."""
+    folder = path.resolve().parent
+    try:
+        fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _write_error(path, exc) from None
+    tmp = Path(name)
+    try:
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                yield fh
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, _default_mode())
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise _write_error(path, exc) from None
+    finally:
+        tmp.unlink(missing_ok=True)  # gone already after the rename
+
+
 def write_atomically(path: Path, document: str | bytes) -> None:
     """Write *document* to *path* through a temporary file and a rename, so a half-written
-    file never replaces a good one."""
+    file never replaces a good one and nothing hidden is left behind when the disk is full."""
     data = document if isinstance(document, bytes) else document.encode("utf-8")
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.")
+        fd, name = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _write_error(path, exc) from None
+    tmp = Path(name)
+    try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the calendar from other readers
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, _default_mode())
         os.replace(tmp, path)
     except OSError as exc:
-        raise StudyplanError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise _write_error(path, exc) from None
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # decks and imports are text; anything bigger is a mistake

@@ -237,7 +237,9 @@ def backup_database(db: Path, dest: Path) -> None:
     except _Busy:
         raise StudyplanError(f"{db}: {BUSY_MESSAGE.format(BUSY_TIMEOUT_S)}; nothing was backed up") from None
     except sqlite3.Error as exc:
-        raise StudyplanError(f"{dest}: backup failed: {exc}") from None
+        if "full" in str(exc):
+            raise StudyplanError(f"{dest}: cannot write the backup: the disk is full; nothing was backed up") from None
+        raise StudyplanError(f"{dest}: backup failed: {exc}; nothing was backed up") from None
     except OSError as exc:
         raise _os_error(dest, "cannot write the backup" + (" (the disk is full); nothing was backed up"
                                                           if exc.errno == errno.ENOSPC else ""), exc) from None
@@ -353,7 +355,8 @@ def restore_database(backup: Path, db: Path, now: datetime) -> Restored:
     except _Busy:
         raise StudyplanError(f"{db}: {BUSY_MESSAGE.format(BUSY_TIMEOUT_S)}; nothing was restored") from None
     except sqlite3.Error as exc:
-        raise StudyplanError(f"{db}: restore failed, the database is unchanged: {exc}") from None
+        cause = "the disk is full" if "full" in str(exc) else str(exc)
+        raise StudyplanError(f"{db}: restore failed, the database is unchanged: {cause}") from None
     except OSError as exc:
         full = " (the disk is full)" if exc.errno == errno.ENOSPC else ""
         raise _os_error(db, f"restore failed{full}, the database is unchanged", exc) from None
