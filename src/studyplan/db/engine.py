@@ -368,7 +368,7 @@ def translate_errors(location: str) -> Iterator[None]:
     except OperationalError as exc:
         text = redact(_first_line(exc.orig), location)
         if "locked" in text or "busy" in text:
-            raise NotSaved(label, f"the database stayed busy for {BUSY_TIMEOUT_MS // 1000} s (another studyplan "
+            raise NotSaved(label, f"the database stayed busy for {BUSY_TIMEOUT_MS / 1000:g} s (another studyplan "
                                   "command is writing)", "this change was not saved; try again") from None
         if "full" in text:
             raise NotSaved(label, "the disk is full",
