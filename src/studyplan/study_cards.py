@@ -66,7 +66,7 @@ def import_anki(ws: Workspace, file: Path, exam_id: str, domain: str) -> ImportR
     if not notes:
         raise StudyplanError(f"{file}: no notes found")
     with ws.unit(create_learner=False) as u:
-        added, present = import_cards(u.db, exam_id, domain, [(n.front, n.back, list(n.tags)) for n in notes],
+        added, present = import_cards(u.db, exam_id, domain, [(n.front, n.back, list(n.tags), n.guid) for n in notes],
                                       file.name)
     return ImportReport(added, present)
 
