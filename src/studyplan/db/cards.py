@@ -208,6 +208,6 @@ def import_cards(session: Session, exam_id: str, domain_slug: str, cards: list[t
         rows.append(dict(id=card_id, exam_id=exam_id, domain_id=domain.id, front=front, back=back, style="recall",
                          tags=",".join(tags), source=source, position=position,
                          content_hash=_text_hash(front, back, tags), retired_at=None))
-    rows.sort(key=lambda r: r["id"])  # in key order, the primary key's B-tree grows at one end
+    rows.sort(key=lambda r: str(r["id"]))  # in key order, the primary key's B-tree grows at one end
     _insert_many(session, cast(Table, CardRow.__table__), rows)
     return len(rows), present
