@@ -8,8 +8,13 @@ import sqlite3
 from contextlib import closing
 
 import pytest
+from pgserver import db_url, pg_url  # noqa: F401  (fixtures)
+from sqlalchemy import create_engine, text
 
 from studyplan.anki import AnkiFormatError, parse_anki_text
+from studyplan.db.engine import database_url
+from studyplan.study_cards import import_anki
+from studyplan.workspace import Workspace
 
 # What Anki 2.1.55+ writes with "include unique identifier, notetype name, deck name, tags".
 EXPORT = (
@@ -107,3 +112,27 @@ def test_one_file_with_the_same_note_twice_adds_it_once(run, db_path, tmp_path):
     result = run("decks", "import", str(export), "--exam", "tiny", "--domain", "beta")
     assert result.stdout.strip() == "imported 2 card(s) into tiny/beta from twice.csv; 1 already present"
     assert [(f, b) for _, f, b, _ in cards(db_path)] == [("q", "a"), ("r", "b")]
+
+
+def test_bulk_import_on_both_backends_keeps_every_field_and_counts_repeats(db_url, tiny_decks, tmp_path):
+    export = tmp_path / "many.txt"
+    export.write_text("#guid column:1\n#tags column:4\n" + "".join(
+        f"g{i}\tQuestion {i} it\u2019s \\ %s ?\tAnswer {i}\tt{i % 3}\n" for i in range(12_000)))
+    ws = Workspace(db=db_url, decks=str(tiny_decks))
+    try:
+        first = import_anki(ws, export, "tiny", "beta")
+        again = import_anki(ws, export, "tiny", "beta")
+    finally:
+        ws.close()
+    assert (first.added, first.present) == (12_000, 0)
+    assert (again.added, again.present) == (0, 12_000)
+    engine = create_engine(database_url(db_url))
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT front, back, tags, position FROM card WHERE source = 'anki:many.txt' "
+                                     "ORDER BY position")).all()
+    finally:
+        engine.dispose()
+    assert len(rows) == 12_000
+    assert tuple(rows[0]) == ("Question 0 it\u2019s \\ %s ?", "Answer 0", "t0", 5)  # after beta's 4 deck cards
+    assert tuple(rows[-1]) == ("Question 11999 it\u2019s \\ %s ?", "Answer 11999", "t2", 12_004)
