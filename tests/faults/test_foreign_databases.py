@@ -228,5 +228,6 @@ def test_a_read_only_database_still_serves_reading_commands(read_only, tiny_deck
 def test_a_read_only_database_refuses_a_change_in_one_line(read_only, tiny_decks):
     before = hashlib.sha256(read_only.read_bytes()).hexdigest()
     one_line(invoke(read_only, tiny_decks, "review", "--exam", "tiny", input="\n4\nq\n"),
-             "read-only", "this change was not saved")
+             "the database is read-only", "grade 4 of card tiny-", "was NOT saved",
+             "the 0 grade(s) before it in this session are saved")
     assert hashlib.sha256(read_only.read_bytes()).hexdigest() == before
