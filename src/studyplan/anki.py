@@ -29,6 +29,9 @@ _SPECIAL_COLUMNS = {"tags column": "tags", "guid column": "guid", "notetype colu
                     "deck column": "deck"}
 
 
+_NO_VALUES: dict[str, str] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class Note:
     front: str
@@ -130,18 +133,21 @@ def parse_anki_text(text: str, default_separator: str = "\t") -> list[Note]:
         started, ended = body_start + ended + 1, reader.line_num
         if not fields or not fields[0].strip() and all(not f.strip() for f in fields):
             continue  # a blank line, or one of separators only
-        values = ({kind: fields[col].strip() if col < len(fields) else "" for kind, col in special.items()}
-                  if special else {})
-        for col in skip:
-            if col < len(fields):
-                del fields[col]
+        if special:
+            count = len(fields)
+            values = {kind: fields[col].strip() if col < count else "" for kind, col in special.items()}
+            for col in skip:
+                if col < len(fields):
+                    del fields[col]
+        else:
+            values = _NO_VALUES
         if len(fields) < 2:
             raise AnkiFormatError(number, f"expected front and back separated by {headers.separator!r}, "
                                           "found one field")
         front, back = _clean(fields[0], is_html), _clean(fields[1], is_html)
         if not front:
             raise AnkiFormatError(number, "empty front")
-        tags = headers.tags + tuple(values.get("tags", "").split())
+        tags = headers.tags + tuple(values["tags"].split()) if "tags" in values else headers.tags
         notes.append(Note(front, back, tags, started, values.get("guid", ""),
                           values.get("notetype") or headers.notetype, values.get("deck") or headers.deck))
     return notes

@@ -136,3 +136,15 @@ def test_bulk_import_on_both_backends_keeps_every_field_and_counts_repeats(db_ur
     assert len(rows) == 12_000
     assert tuple(rows[0]) == ("Question 0 it\u2019s \\ %s ?", "Answer 0", "t0", 5)  # after beta's 4 deck cards
     assert tuple(rows[-1]) == ("Question 11999 it\u2019s \\ %s ?", "Answer 11999", "t2", 12_004)
+
+
+@pytest.mark.parametrize("front, back, tags, guid", [
+    ("plain", "b", [], ""),
+    ('quotes " and \\ backslash\n\t\x01 é ☃ \u2028', "b\u0000", ["t1", "té"], ""),
+    ("f", "b", ["x"], "G{1}\"'"),
+])
+def test_the_fast_import_hashes_equal_the_json_ones_earlier_imports_used(front, back, tags, guid):
+    from studyplan.db.cards import _card_hash, _import_content_hash, _import_id_key
+
+    assert _import_id_key(front, guid) == (_card_hash("guid", guid) if guid else _card_hash(front))
+    assert _import_content_hash(front, back, tags) == _card_hash(front, back, tags)

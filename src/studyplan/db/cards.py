@@ -39,16 +39,18 @@ def _card_hash(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
-def _json_text(part: str | list[str]) -> str:
-    if isinstance(part, str):
-        return _encode_string(part)
-    return "[" + ", ".join(_encode_string(p) for p in part) + "]"
+def _import_id_key(front: str, guid: str) -> str:
+    """`_card_hash("guid", guid)` or `_card_hash(front)`, without json.dumps' per-call setup
+    (an import of 100,000 notes hashes twice per note); a test checks they agree."""
+    text = '["guid", ' + _encode_string(guid) + "]" if guid else "[" + _encode_string(front) + "]"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _text_hash(*parts: str | list[str]) -> str:
-    """`_card_hash` of strings and lists of strings, the same digest without json.dumps'
-    per-call setup (an import of 100,000 notes hashes twice per note)."""
-    return hashlib.sha256(("[" + ", ".join(_json_text(p) for p in parts) + "]").encode()).hexdigest()
+def _import_content_hash(front: str, back: str, tags: list[str]) -> str:
+    """`_card_hash(front, back, tags)` for an imported note, the same way."""
+    text = ("[" + _encode_string(front) + ", " + _encode_string(back) + ", ["
+            + ", ".join(map(_encode_string, tags)) + "]]")
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _upsert_exam(session: Session, exam: Exam) -> dict[str, int]:
@@ -176,8 +178,7 @@ def anki_card_id(exam_id: str, domain_slug: str, front: str, guid: str = "") -> 
     """The id of an imported note: from Anki's guid when the file has one (an edited note
     keeps its id), else from the front (re-importing the same export adds nothing)."""
     prefix = exam_id.split("-")[-1]
-    key = _text_hash("guid", guid) if guid else _text_hash(front)
-    return f"{prefix}-{domain_slug}-anki-{key[:10]}"
+    return f"{prefix}-{domain_slug}-anki-{_import_id_key(front, guid)[:10]}"
 
 
 def import_cards(session: Session, exam_id: str, domain_slug: str, cards: list[tuple[str, str, list[str], str]],
@@ -197,15 +198,16 @@ def import_cards(session: Session, exam_id: str, domain_slug: str, cards: list[t
     source = ANKI_SOURCE + source_name
     rows: list[tuple] = []
     present = 0
+    domain_id = domain.id
     for front, back, tags, guid in cards:
-        card_id = anki_card_id(exam_id, domain_slug, front, guid)
+        card_id = stem + _import_id_key(front, guid)[:10]
         if card_id in known:
             present += 1
             continue
         known.add(card_id)
         position += 1
-        rows.append((card_id, exam_id, domain.id, front, back, "recall", ",".join(tags), source, position,
-                     _text_hash(front, back, tags), None))
+        rows.append((card_id, exam_id, domain_id, front, back, "recall", ",".join(tags), source, position,
+                     _import_content_hash(front, back, tags), None))
     rows.sort()  # in key order (the id comes first), the primary key's B-tree grows at one end
     _insert_many(session, cast(Table, CardRow.__table__), _IMPORT_COLUMNS, rows)
     return len(rows), present
