@@ -98,8 +98,8 @@ def test_sync_is_idempotent_and_edits_keep_history_and_removals_retire(db_path, 
 def test_imported_cards_are_idempotent_and_survive_sync(db_path, tiny_decks):
     engine, Session, _ = synced(db_path, tiny_decks)
     with Session.begin() as session:
-        assert import_cards(session, "tiny", "beta", [("q1", "a1", ["t"]), ("q2", "a2", [])], "x.txt") == (2, 0)
-        assert import_cards(session, "tiny", "beta", [("q1", "a1", ["t"])], "x.txt") == (0, 1)
+        assert import_cards(session, "tiny", "beta", [("q1", "a1", ["t"], ""), ("q2", "a2", [], "")], "x.txt") == (2, 0)
+        assert import_cards(session, "tiny", "beta", [("q1", "a1", ["t"], "")], "x.txt") == (0, 1)
     engine.dispose()
     engine, Session, result = synced(db_path, tiny_decks)
     assert result.retired == 0

@@ -31,13 +31,20 @@ def _date_option(ctx, param, value):
         raise click.BadParameter(str(exc).split(": ", 1)[1], ctx=ctx, param=param) from None
 
 
+def _db_option(ctx, param, value):
+    if value is not None and not value.strip():
+        raise click.BadParameter("is empty: give a database file or URL, or leave --db out for the default",
+                                 ctx=ctx, param=param)
+    return value
+
+
 class StudyplanGroup(click.Group):
     """A group that turns every runtime failure into one line on stderr and exit 1."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except (click.exceptions.Exit, click.Abort):
             raise
         except StudyplanError as exc:
             raise click.ClickException(one_line(str(exc))) from None
@@ -47,10 +54,13 @@ class StudyplanGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted; everything already saved is kept", err=True)
             raise click.exceptions.Exit(130) from None
+        except click.ClickException as exc:
+            vars(exc)["message"] = one_line(exc.message)  # an option's value may be hostile text too
+            raise
         except Exception as exc:  # the last guard: never a traceback for a user
             from studyplan.workspace import describe_error
 
-            raise click.ClickException(one_line(describe_error(exc))) from None
+            raise click.ClickException(one_line(describe_error(exc, getattr(ctx.obj, "db", None)))) from None
         finally:
             workspace = ctx.obj
             if workspace is not None and hasattr(workspace, "close"):
@@ -61,7 +71,7 @@ pass_workspace = click.make_pass_decorator(object)
 
 
 @click.group(cls=StudyplanGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", envvar="STUDYPLAN_DB", metavar="PATH-or-URL",
+@click.option("--db", envvar="STUDYPLAN_DB", metavar="PATH-or-URL", callback=_db_option,
               help="Database file or SQLAlchemy URL [env STUDYPLAN_DB; default: studyplan.db in the app folder].")
 @click.option("--decks", envvar="STUDYPLAN_DECKS", metavar="DIR",
               help="Folder of exam decks [env STUDYPLAN_DECKS; default: the shipped decks].")
@@ -181,13 +191,13 @@ def advise(ws, cloud, employer, production_years, employer_pays, role, ml_knowle
     report = study.advise(ws, answers)
     advice = report.advice
     if advice.certify:
-        click.echo(f"Recommendation: {report.exam_name} ({advice.exam}), background '{advice.background}', "
+        click.echo(f"Recommendation: {one_line(report.exam_name)} ({advice.exam}), background '{advice.background}', "
                    f"prepare {advice.prep}.")
     else:
         click.echo("Recommendation: skip certification for now and build a portfolio project instead.")
     click.echo("Why:")
     for reason in advice.reasons:
-        click.echo(f"  - {reason}")
+        click.echo(f"  - {one_line(reason)}")
     click.echo("Courses, in order: " + "; ".join(advice.courses))
     if advice.certify:
         click.echo(f"Next: studyplan plan create --exam {advice.exam} --background {advice.background}")
@@ -259,7 +269,7 @@ def plan_create(ws, exam, background, start, exam_date, minutes_per_day, days, o
 
     current = study.active_plan(ws)
     if current is not None and not yes:
-        question = f"A plan for {current.exam} (exam on {current.exam_date}) exists. Replace it?"
+        question = f"A plan for {one_line(current.exam)} (exam on {current.exam_date}) exists. Replace it?"
         if not sys.stdin.isatty():
             raise StudyplanError("a plan already exists: pass --yes to replace it")
         if not click.confirm(question, default=False):
@@ -272,7 +282,7 @@ def plan_create(ws, exam, background, start, exam_date, minutes_per_day, days, o
     except PlanError as exc:
         raise _plan_refusal(exc, "studyplan plan create") from None
     if report.warning:
-        click.echo(f"warning: {report.warning}", err=True)
+        click.echo(f"warning: {one_line(report.warning)}", err=True)
     click.echo(plan_summary(report))
     click.echo("Next: 'studyplan today', 'studyplan review', 'studyplan done', 'studyplan calendar -o plan.html'.")
 
@@ -320,9 +330,9 @@ def done(ws, course, module):
         click.echo(f"Nothing to check off: the plan has no course block or practice exam on {ws.today} "
                    "(a whole module: studyplan done --course ID --module N).")
     for name in report.checked:
-        click.echo(f"done: {name}")
+        click.echo(f"done: {one_line(name)}")
     for name in report.already:
-        click.echo(f"already checked off: {name}")
+        click.echo(f"already checked off: {one_line(name)}")
 
 
 @cli.command()
@@ -495,11 +505,10 @@ def export():
 @pass_workspace
 def export_reviews(ws, fmt, output):
     """The whole review history: one record per graded review with the state it produced."""
-    from studyplan.study_reports import export_reviews
+    from studyplan.study_reports import export_reviews, export_reviews_to
 
     if output:
-        with open(output, "w", encoding="utf-8", newline="") as fh:
-            count = export_reviews(ws, fmt, fh)
+        count = export_reviews_to(ws, fmt, Path(output))
         click.echo(f"wrote {count} review(s) to {output}", err=True)
     else:
         export_reviews(ws, fmt, sys.stdout)

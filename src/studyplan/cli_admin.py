@@ -34,7 +34,8 @@ def restore(ws, file):
 
     The backup must be a sound studyplan database (integrity check, tables, a known schema
     revision); otherwise nothing changes. The database it replaces is kept beside it as
-    <name>-before-restore-<time>.db. Run it while no other studyplan command is running.
+    <name>-before-restore-<time>.db. It waits for other studyplan commands to let go of the
+    database and refuses, changing nothing, while a review session is open.
     """
     from studyplan.study_admin import restore as run
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from studyplan.text import one_line, safe_rows, terminal
+
 
 @dataclass(frozen=True)
 class LearnerProgress:
@@ -89,11 +91,11 @@ def render_table(rows: list[LearnerProgress], today: date) -> str:
     if with_plan:
         mean = sum(r.readiness or 0 for r in with_plan) / len(with_plan)
         head += f"; mean readiness {mean:.0%}"
-    table = tabulate([_row(r) for r in rows], headers=COLUMNS, disable_numparse=True,
+    table = tabulate(safe_rows([_row(r) for r in rows]), headers=COLUMNS, disable_numparse=True,
                      colalign=("left", "left", "left", "right", "right", "right", "right", "right", "left", "right"))
     note = ("new cards: introduced / planned before today; readiness: predicted recall on the exam day, "
             "weighted by domain weight")
-    return "\n".join([head, "", table, "", note])
+    return terminal("\n".join([head, "", table, "", note]))
 
 
 def render_json(rows: list[LearnerProgress], today: date) -> str:
@@ -109,8 +111,9 @@ def render_csv(rows: list[LearnerProgress], today: date) -> str:
     writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
     for r in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in r.to_dict().items()})
-    return buffer.getvalue().rstrip("\n")
+        writer.writerow({k: ("" if v is None else one_line(v) if isinstance(v, str) else v)
+                         for k, v in r.to_dict().items()})
+    return terminal(buffer.getvalue().rstrip("\n"))
 
 
 RENDERERS = {"table": render_table, "json": render_json, "csv": render_csv}

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from studyplan.catalog import BACKGROUNDS, CARD_STYLES, STATUSES, Card, Catalog, Course, DeckFile, Domain, Exam, Module, Rename
+from studyplan.files import InputRefused, read_input
 from studyplan.text import one_line
 
 EXAM_FILE = "exam.toml"
@@ -53,7 +54,7 @@ class _Source:
     def __init__(self, path: Path, label: str):
         self.path = path
         self.label = label
-        self.text = path.read_text(encoding="utf-8")
+        self.text = read_input(path).decode("utf-8")
         self.lines = self.text.splitlines()
 
     def table_lines(self, name: str) -> list[int]:
@@ -93,11 +94,17 @@ class _Source:
 def _parse(path: Path, label: str, problems: list[Problem]) -> tuple[_Source, dict] | None:
     try:
         source = _Source(path, label)
+    except InputRefused as exc:
+        problems.append(Problem(label, 1, exc.reason))
+        return None
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(label, 1, f"cannot read file: {exc}"))
         return None
     try:
         return source, tomllib.loads(source.text)
+    except RecursionError:
+        problems.append(Problem(label, 1, "invalid TOML: arrays or tables nested too deeply"))
+        return None
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"at line (\d+)", str(exc))
         line = int(match.group(1)) if match else 1

@@ -6,3 +6,22 @@ class StudyplanError(Exception):
 
     The message is one plain sentence naming the file, line or value that is wrong.
     """
+
+
+class NotSaved(StudyplanError):
+    """A change the database refused (disk full, locked, read-only, file replaced).
+
+    `where` names the database, `reason` says why in a few words ("the disk is full"); the
+    message says the change was not saved. A caller that knows which change it was (the
+    review session: this grade of this card) words it exactly with `where` and `reason`.
+    """
+
+    def __init__(self, where: str, reason: str, tail: str = "this change was not saved"):
+        super().__init__(f"{where}: {reason}; {tail}")
+        self.where = where
+        self.reason = reason
+
+
+class DatabaseReplaced(NotSaved):
+    """The database file was replaced (a restore, a copy) while this process had it open:
+    writing on would go to the file that is no longer the database."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from tabulate import tabulate
 
 from studyplan.plan import Day, Plan, Task, TaskKind
+from studyplan.text import one_line, safe_rows, terminal
 
 if TYPE_CHECKING:
     from studyplan.study import PlanReport, TodayReport
@@ -110,17 +111,18 @@ def plan_text(plan: Plan, labels: PlanLabels, fmt: str, start: date | None = Non
         writer.writerow(["date", "phase", "kind", "title", "domain", "count", "minutes", "course_id", "module"])
         for d in days:
             for t in d.tasks:
-                writer.writerow([d.date.isoformat(), d.phase, str(t.kind), task_title(t, labels), t.domain, t.count,
-                                 t.minutes, t.course_id, t.module or ""])
-        return out.getvalue().rstrip("\n")
+                writer.writerow([d.date.isoformat(), d.phase, str(t.kind), one_line(task_title(t, labels)),
+                                 one_line(t.domain), t.count,
+                                 t.minutes, one_line(t.course_id), t.module or ""])
+        return terminal(out.getvalue().rstrip("\n"))
     rows = [[d.date.isoformat(), f"{d.date:%a}", d.phase, d.minutes,
              "; ".join(task_summary(t, labels) for t in d.tasks)] for d in days]
     head = (f"{plan.exam} plan ({plan.background}): {plan.start} to exam on {plan.exam_date}, "
             f"{plan.minutes_per_day} min a day")
-    table = tabulate(rows, headers=["date", "day", "phase", "min", "tasks"],
+    table = tabulate(safe_rows(rows), headers=["date", "day", "phase", "min", "tasks"],
                      tablefmt="github" if fmt == "md" else "simple", maxcolwidths=[None, None, None, None, 90])
     notes = "".join(f"\nNote: {n}" for n in plan.notes)
-    return f"{head}{notes}\n\n{table}"
+    return terminal(f"{head}{notes}\n\n{table}")
 
 
 def plan_summary(report: PlanReport) -> str:
@@ -130,7 +132,7 @@ def plan_summary(report: PlanReport) -> str:
              f"{plan.exam_date} ({plural(report.study_days, 'study day')}, {plural(report.new_cards, 'new card')}, "
              f"new cards done by {report.last_new_card}, up to {plan.minutes_per_day} min a day)."]
     lines.extend(f"Note: {n}" for n in plan.notes)
-    return "\n".join(lines)
+    return terminal("\n".join(lines))
 
 
 def today_text(report: TodayReport) -> str:
@@ -139,8 +141,8 @@ def today_text(report: TodayReport) -> str:
              f"{plural(report.days_left, 'day')} to the exam on {report.exam_date}"]
     if report.planned:
         lines.append("Planned:")
-        lines.extend(f"  - {task_summary(t, report.labels)}" for t in report.planned)
+        lines.extend(f"  - {one_line(task_summary(t, report.labels))}" for t in report.planned)
     lines.append(f"Now: {plural(report.due_now, 'card')} due, {plural(report.new_left, 'new card')} and "
                  f"{report.course_left} course minutes left today, about {report.minutes} min")
     lines.append(report.status_line)
-    return "\n".join(lines)
+    return terminal("\n".join(lines))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from studyplan.text import one_line
+from studyplan.text import one_line, safe_rows, terminal
 
 if TYPE_CHECKING:
     from studyplan.study_cards import SuspendedReport
@@ -24,7 +24,7 @@ def summary_text(report: SessionReport) -> str:
     minutes, seconds = divmod(int(outcome.seconds), 60)
     lines = ["", "Session " + ("stopped early" if outcome.quit_early else "complete")
              + f": {len(scheduled)} card(s) in {minutes} min {seconds:02d} s",
-             tabulate(rows, headers=["domain", "cards", "correct", "rate", "re-asks"])]
+             tabulate(safe_rows(rows), headers=["domain", "cards", "correct", "rate", "re-asks"])]
     if outcome.suspended:
         lines.append("suspended: " + ", ".join(outcome.suspended))
     if outcome.leeches:
@@ -32,7 +32,7 @@ def summary_text(report: SessionReport) -> str:
     forecast = " ".join(f"{d:%a} {n}" for d, n in sorted(report.forecast.items())) or "none"
     lines.append(f"due next 7 days: {forecast}")
     lines.append(f"streak: {report.streak} day(s)")
-    return "\n".join(lines)
+    return terminal("\n".join(lines))
 
 
 def suspended_text(report: SuspendedReport, width: int = 80) -> str:
@@ -50,4 +50,4 @@ def suspended_text(report: SuspendedReport, width: int = 80) -> str:
         if len(front) > room:
             front = front[: room - 1] + "…"
         lines.append(head + front)
-    return "\n".join(lines)
+    return terminal("\n".join(lines))

@@ -20,6 +20,7 @@ from studyplan.db.reviews import (
     undo_grade,
     undo_suspend,
 )
+from studyplan.errors import DatabaseReplaced, NotSaved
 from studyplan.metrics import LEECH_LAPSES, needs_reask
 from studyplan.queue import (
     EDIT,
@@ -138,10 +139,20 @@ class ReviewSession:
     def _put_back(self, card: QueueCard, reask: bool) -> None:
         (self.reasks if reask else self.pending).appendleft(card)
 
+    def _not_saved(self, exc: NotSaved, what: str) -> NotSaved:
+        """The database refused *what*: say exactly what was and was not saved."""
+        saved = len(self.outcome.graded)
+        where = "went to the file that was replaced" if isinstance(exc, DatabaseReplaced) else "are saved"
+        return NotSaved(exc.where, exc.reason, f"{what} was NOT saved; the session stops; "
+                        f"the {saved} grade(s) before it in this session {where}")
+
     def _grade(self, console: Console, card: QueueCard, grade: int, practice: bool, seconds: float) -> None:
-        with self.transaction() as db:
-            result = grade_card(db, self.learner_id, card, grade, self.now(), self.today, seconds, practice,
-                                drill=card.drill)
+        try:
+            with self.transaction() as db:
+                result = grade_card(db, self.learner_id, card, grade, self.now(), self.today, seconds, practice,
+                                    drill=card.drill)
+        except NotSaved as exc:
+            raise self._not_saved(exc, f"grade {grade} of card {card.card_id}") from None
         if result.skipped:
             self.outcome.skipped.append(card.card_id)
             console.say(f"{card.card_id}: {result.skipped}; not graded again")
@@ -157,8 +168,11 @@ class ReviewSession:
             self.reasks.append(card)
 
     def _suspend(self, console: Console, card: QueueCard, reask: bool) -> None:
-        with self.transaction() as db:
-            suspension = suspend_card(db, self.learner_id, card.card_id, self.today)
+        try:
+            with self.transaction() as db:
+                suspension = suspend_card(db, self.learner_id, card.card_id, self.today)
+        except NotSaved as exc:
+            raise self._not_saved(exc, f"the suspend of card {card.card_id}") from None
         dropped = [(i, c) for i, c in enumerate(self.reasks) if c.card_id == card.card_id]
         self.reasks = deque(c for c in self.reasks if c.card_id != card.card_id)
         self.undo_stack.append(Suspended(card, reask, suspension, dropped))
@@ -172,9 +186,12 @@ class ReviewSession:
         last = self.undo_stack.pop()
         # Grades and suspends enter the stack in the order they enter the outcome's lists,
         # so the newest of each kind is the last of its list.
+        try:
+            self._undo_in_database(last)
+        except NotSaved as exc:
+            self.undo_stack.append(last)
+            raise self._not_saved(exc, f"the undo of card {last.card.card_id}") from None
         if isinstance(last, Suspended):
-            with self.transaction() as db:
-                undo_suspend(db, self.learner_id, last.suspension)
             self.outcome.suspended.pop()
             self._put_back(current, reask)
             # With the current card back, the re-asks are as the suspend left them: the ones
@@ -183,8 +200,6 @@ class ReviewSession:
                 self.reasks.insert(i, card)
             message = f"undid suspend of {last.card.card_id}"
         else:
-            with self.transaction() as db:
-                undo_grade(db, self.learner_id, last.log_id)
             self.outcome.graded.pop()
             if needs_reask(last.grade) and not last.card.drill:
                 # Drop the re-ask that grade queued (the newest one of that card).
@@ -197,3 +212,10 @@ class ReviewSession:
         self._put_back(last.card, last.practice and not last.card.drill)
         console.say(message)
         return True
+
+    def _undo_in_database(self, last: Graded | Suspended) -> None:
+        with self.transaction() as db:
+            if isinstance(last, Suspended):
+                undo_suspend(db, self.learner_id, last.suspension)
+            else:
+                undo_grade(db, self.learner_id, last.log_id)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from studyplan.text import one_line, safe_rows, terminal
+
 if TYPE_CHECKING:
     from studyplan.study_reports import StatsReport
 
@@ -95,11 +97,11 @@ def stats_text(report: StatsReport) -> str:
             f"{report.readiness_on}), retention (30 days) {pct(report.retention_30d)}")
     if report.exam_date:
         head += f", {(report.exam_date - report.date).days} day(s) to the exam"
-    out = [head, "", tabulate(rows, headers=["domain", "weight", "cards", "new", "learning", "mature", "suspended",
+    out = [head, "", tabulate(safe_rows(rows), headers=["domain", "weight", "cards", "new", "learning", "mature", "suspended",
                                              "leeches", "retention", "ready"]), "",
            "Due reviews, next 14 days:", *bar_chart(report.forecast, report.date, 14), "",
            "Reviews, last 12 weeks:", *heatmap(report.history, report.date)]
     if report.leeches:
         out += ["", "Leeches (failed 8 times; rewrite or suspend them):"]
-        out += [f"  {card_id}: {front[:70]}" for card_id, front in report.leeches]
-    return "\n".join(out)
+        out += [f"  {one_line(card_id)}: {one_line(front[:70])}" for card_id, front in report.leeches]
+    return terminal("\n".join(out))

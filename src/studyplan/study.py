@@ -19,6 +19,7 @@ from studyplan import metrics
 from studyplan.errors import StudyplanError
 from studyplan.plan import Plan, Progress, Request, Task, TaskKind
 from studyplan.plan_views import PlanLabels
+from studyplan.workspace import display_location
 
 if TYPE_CHECKING:
     from studyplan.advice import Advice, Answers
@@ -398,7 +399,7 @@ def daily(ws: Workspace, exam_id: str, background: str) -> DailyReport:
         first = create_plan(ws, exam_id, Request(background=background, start=ws.today, minutes_per_day=DAILY_MINUTES))
     catalog = ws.catalog
     return DailyReport(sum(len(e.cards) for e in catalog.exams.values()), len(catalog.exams), synced,
-                       ws.db_location, first, today_report(ws))
+                       display_location(ws.db_location), first, today_report(ws))
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -74,22 +74,25 @@ def import_anki(ws: Workspace, file: Path, exam_id: str, domain: str) -> ImportR
     """Import Anki's plain-text export (tab or comma separated) into an exam's domain."""
     from studyplan.anki import AnkiFormatError, parse_anki_text
     from studyplan.db.cards import import_cards
+    from studyplan.files import read_input
 
     target = ws.exam(exam_id)
     if domain not in {d.id for d in target.domains}:
         raise StudyplanError(f"unknown domain '{domain}' for exam '{exam_id}' "
                              f"(domains: {', '.join(d.id for d in target.domains)})")
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        text = read_input(file).decode("utf-8-sig")
         notes = parse_anki_text(text, default_separator="," if file.suffix.lower() == ".csv" else "\t")
     except AnkiFormatError as exc:
         raise StudyplanError(f"{file}:{exc.line}: {exc}") from None
     except UnicodeDecodeError:
         raise StudyplanError(f"{file}: not a UTF-8 text file") from None
+    except OSError as exc:
+        raise StudyplanError(f"{file}: cannot read: {exc.strerror or exc}") from None
     if not notes:
         raise StudyplanError(f"{file}: no notes found")
     with ws.unit(create_learner=False) as u:
-        added, present = import_cards(u.db, exam_id, domain, [(n.front, n.back, list(n.tags)) for n in notes],
+        added, present = import_cards(u.db, exam_id, domain, [(n.front, n.back, list(n.tags), n.guid) for n in notes],
                                       file.name)
     return ImportReport(added, present)
 

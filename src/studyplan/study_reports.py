@@ -143,3 +143,12 @@ def export_reviews(ws: Workspace, fmt: str, out: TextIO) -> int:
     with ws.unit(sync=False) as u:
         assert u.learner_id is not None
         return write_reviews(review_history(u.db, u.learner_id), fmt, out)
+
+
+def export_reviews_to(ws: Workspace, fmt: str, path: Path) -> int:
+    """`export_reviews` into the file *path*, whole or not at all (a full disk leaves no
+    truncated or hidden file, and an earlier file there unchanged); returns the count."""
+    from studyplan.files import atomic_output
+
+    with atomic_output(path) as out:
+        return export_reviews(ws, fmt, out)

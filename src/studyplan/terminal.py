@@ -21,6 +21,7 @@ from studyplan.queue import (
     Progress,
     QueueCard,
 )
+from studyplan.text import terminal
 
 KEYS = {" ": REVEAL, "\r": REVEAL, "\n": REVEAL, "": REVEAL, "q": QUIT, "u": UNDO, "s": SUSPEND, "e": EDIT}
 
@@ -42,6 +43,7 @@ class _Screen:
         return max(20, min(shutil.get_terminal_size((80, 24)).columns, 100))
 
     def out(self, text: str = "", **style) -> None:
+        text = terminal(text)  # card text and names are hostile; styles are added after
         click.echo(click.style(text, **style) if self.colour and style else text, color=self.colour)
 
     def wrapped(self, label: str, text: str, **style) -> None:

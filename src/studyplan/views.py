@@ -8,7 +8,7 @@ from tabulate import tabulate
 
 from studyplan.catalog import Catalog, Exam
 from studyplan.deck_rules import StaleDomain
-from studyplan.text import one_line
+from studyplan.text import one_line, safe_rows, terminal
 
 
 def exam_status(exam: Exam, today: date) -> str:
@@ -37,7 +37,7 @@ def exams_table(catalog: Catalog, today: date) -> str:
             len(exam.domains),
             len(exam.cards),
         ])
-    return str(tabulate(rows, headers=["exam", "name", "status", "time", "questions", "price", "pass", "domains", "cards"],
+    return terminal(tabulate(safe_rows(rows), headers=["exam", "name", "status", "time", "questions", "price", "pass", "domains", "cards"],
                     maxcolwidths=[None, 36, 18, None, None, None, None, None, None]))
 
 
@@ -69,9 +69,9 @@ def exam_detail(exam: Exam, today: date) -> str:
                      verified.isoformat() if verified else ("never" if exam.kind == "exam" else "-")])
     rows.append(["", "total", f"{sum(d.weight for d in exam.domains):.0%}", "", len(exam.cards),
                  sum(1 for c in exam.cards if c.style == "scenario"), ""])
-    head = "\n".join(f"{k:>9}: {v}" if k else f"{'':>9}  {v}" for k, v in facts)
-    table = tabulate(rows, headers=["domain", "name", "weight", "guide", "cards", "scenario", "verified"])
-    return f"{head}\n\n{table}"
+    head = "\n".join(f"{k:>9}: {one_line(v)}" if k else f"{'':>9}  {one_line(v)}" for k, v in facts)
+    table = tabulate(safe_rows(rows), headers=["domain", "name", "weight", "guide", "cards", "scenario", "verified"])
+    return terminal(f"{head}\n\n{table}")
 
 
 def stale_text(stale: list[StaleDomain], days: int) -> str:

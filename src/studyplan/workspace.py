@@ -36,11 +36,19 @@ def default_db_path() -> Path:
     return folder / "studyplan.db"
 
 
-def describe_error(exc: BaseException) -> str:
-    """One line for a failure no use case expected (the CLI's last guard)."""
+def describe_error(exc: BaseException, location: str | None = None) -> str:
+    """One line for a failure no use case expected (the CLI's last guard), with the
+    password of the database at *location* (and any other) masked."""
     from studyplan.db.engine import describe_error as describe
 
-    return describe(exc)
+    return describe(exc, location)
+
+
+def display_location(location: str) -> str:
+    """The database at *location* as people see it, its password masked."""
+    from studyplan.db.engine import display_location as display
+
+    return display(location)
 
 
 @dataclass
@@ -68,6 +76,8 @@ class Workspace:
 
     @cached_property
     def db_location(self) -> str:
+        if self.db is not None and not self.db.strip():
+            raise StudyplanError("--db is empty: give a database file or URL, or leave --db out for the default")
         return self.db or str(default_db_path())
 
     def load_catalog(self) -> tuple[Catalog, list[Problem]]:
@@ -95,18 +105,65 @@ class Workspace:
 
     @cached_property
     def _sessions(self) -> sessionmaker[Session]:
-        from studyplan.db.engine import open_database
+        """The database opened (and migrated) once per command. A SQLite file is held
+        under a shared lock for as long as the workspace is open, so `restore` waits for
+        (or refuses) a review session instead of swapping the file under it."""
+        from studyplan.db.backup import clean_leftovers
+        from studyplan.db.engine import database_url, display_location, open_database, sqlite_path
+        from studyplan.db.filelock import acquire
 
-        self._engine, sessions = open_database(self.db_location)
+        path = sqlite_path(database_url(self.db_location))
+        if path is not None and path.parent.is_dir():
+            self._lock = acquire(path, exclusive=False, refusal=(
+                f"{display_location(self.db_location)}: a restore is replacing the database; nothing was "
+                "changed; try again when it has finished"))
+        try:
+            self._engine, sessions = open_database(self.db_location)
+        except BaseException:
+            self._release(forget=True)  # refused before anything was written: no lock file left either
+            raise
+        if path is not None:
+            self._file = path
+            self._identity = _identity(path)
+            clean_leftovers(path.parent)  # hidden copies of a backup or restore killed earlier
         return sessions
+
+    def _release(self, forget: bool = False) -> None:
+        lock = self.__dict__.pop("_lock", None)
+        if lock is not None:
+            lock.release(forget)
+
+    def _check_same_file(self) -> None:
+        """Refuse to write on when the database file was replaced under this process (by a
+        restore that did not wait for the lock, or a copy): our connections still point at
+        the old file, which is no longer the database."""
+        path = self.__dict__.get("_file")
+        if path is None:
+            return
+        if _identity(path) != self._identity:
+            from studyplan.db.engine import display_location
+            from studyplan.errors import DatabaseReplaced
+
+            raise DatabaseReplaced(display_location(self.db_location),
+                                   "the database file was replaced (restored or copied over) while this command "
+                                   "had it open", "this change was not saved; run the command again")
+
+    @cached_property
+    def _read_only(self) -> bool:
+        from studyplan.db.engine import database_url, is_read_only, sqlite_path
+
+        path = sqlite_path(database_url(self.db_location))
+        return path is not None and is_read_only(path)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work commits as a whole or not at all (one review grade, say)."""
         from studyplan.db.engine import translate_errors
 
+        sessions = self._sessions
+        self._check_same_file()
         with translate_errors(self.db_location):
-            with self._sessions.begin() as session:
+            with sessions.begin() as session:
                 yield session
 
     @contextmanager
@@ -125,10 +182,14 @@ class Workspace:
         from studyplan.db.engine import translate_errors
         from studyplan.db.learners import existing_learner_id, learner_id
 
-        catalog = self.catalog if sync else None
+        sessions = self._sessions
+        self._check_same_file()
+        # A database file we may only read serves reading commands as it stands: the deck
+        # sync (a write) is left out; a use case that must write still fails, in one line.
+        catalog = self.catalog if sync and not self._read_only else None
         with translate_errors(self.db_location):
             for attempt in range(SYNC_ATTEMPTS):
-                session = self._sessions()
+                session = sessions()
                 try:
                     session.begin()
                     synced = sync_catalog(session, catalog, self.now()) if catalog is not None else None
@@ -162,3 +223,13 @@ class Workspace:
         """Release the database's connections."""
         if "_sessions" in self.__dict__:
             self._engine.dispose()
+        self._release()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file is at *path* (device, inode), None when nothing is."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino

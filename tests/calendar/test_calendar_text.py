@@ -74,7 +74,7 @@ def test_no_done_column_without_today():
 def test_markdown_escapes_deck_text():
     md = render(make_plan(), make_ctx(), "md")
     assert "<script>" not in md
-    assert r"\<script\>alert(1)\</script\>" in md
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in md
     txt = render(make_plan(), make_ctx(), "txt")
     assert XSS in txt  # plain text is printed as is
 

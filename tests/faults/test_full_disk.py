@@ -1,6 +1,7 @@
 """A full disk, simulated with SQLite's max_page_count through the engine's test hook
 (STUDYPLAN_TEST_MAX_PAGE_COUNT): one clear line, exit 1, and nothing already saved is lost."""
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -51,13 +52,20 @@ def test_review_on_a_full_disk_keeps_every_acknowledged_grade(run, db_path, tiny
         result = run("review", "--exam", "tiny", input="4\n" * 60, today=day)
         if result.exit_code != 0:
             break
-    line = one_error_line(result, "full", "everything saved before it is kept")
+    line = one_error_line(result, "the disk is full", "was NOT saved", "the session stops")
     assert str(db_path) in line
     monkeypatch.delenv(TEST_MAX_PAGE_COUNT_ENV)
     assert rows(db_path, "PRAGMA integrity_check") == [("ok",)]
     acknowledged = result.stdout.count("] tiny") - 1  # headers after the first follow a saved grade
     logged = rows(db_path, f"SELECT count(*) FROM review_log WHERE review_day = '{day}'")[0][0]
     assert logged == acknowledged
+    # The line names the grade that was lost and counts exactly the ones that were kept.
+    lost = re.search(r"grade 4 of card (tiny-\S+) was NOT saved; .* the (\d+) grade\(s\) before it in this "
+                     r"session are saved$", line)
+    assert lost, line
+    assert int(lost.group(2)) == logged
+    assert rows(db_path, f"SELECT count(*) FROM review_log WHERE card_id = '{lost.group(1)}' "
+                f"AND review_day = '{day}'") == [(0,)]
     assert rows(db_path, "SELECT grade FROM review_log WHERE review_day = '2026-12-01' ORDER BY id") == [(5,), (4,), (3,)]
     assert run("review", "--exam", "tiny", input="4\n", today=day).exit_code == 0  # room again: works
 

@@ -38,6 +38,7 @@ from studyplan.calendar import (
     weekday_names,
     weeks_of,
 )
+from studyplan.text import strip_controls
 
 if TYPE_CHECKING:
     from studyplan.plan import Plan
@@ -127,7 +128,7 @@ def render_html(plan: Plan, ctx: CalendarContext, start: date | None = None, end
     phase_days = {p: sum(1 for v in views if v.phase == p and v.kind in ("study", "exam")) for p in all_phases}
     study_days = [v for v in views if v.kind in ("study", "exam")]
     wd = {int(w) for w in plan.study_weekdays}
-    return str(_template().render(
+    document = str(_template().render(
         ctx=ctx, plan=plan, paper=size_kw, page_w=f"{content_w:.1f}", page_h=f"{content_h - 1.0:.1f}",
         margin=f"{MARGIN_MM:.0f}", header_h=f"{HEADER_MM:.1f}", weekday_h=f"{WEEKDAY_ROW_MM:.1f}",
         legend_h=f"{LEGEND_MM:.1f}", months=months, weekdays=[(n, i in wd) for i, n in enumerate(WEEKDAYS)],
@@ -140,3 +141,4 @@ def render_html(plan: Plan, ctx: CalendarContext, start: date | None = None, end
         total_reviews=sum(v.reviews + v.drills for v in views), study_day_count=len(study_days),
         days_off=sorted(plan.days_off),
     ))
+    return strip_controls(document, keep="\n\t")  # escapes and bidi overrides from deck text, gone

@@ -23,6 +23,7 @@ from urllib.parse import quote
 from icalendar import Calendar, Event
 
 from studyplan.calendar import CalendarContext, DayView, day_views, domain_table
+from studyplan.text import strip_controls
 
 if TYPE_CHECKING:
     from studyplan.plan import Plan
@@ -74,15 +75,15 @@ def render_ics(plan: Plan, ctx: CalendarContext, start: date | None = None, end:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"studyplan: {ctx.exam_name} ({ctx.learner})")
+    cal.add("x-wr-calname", strip_controls(f"studyplan: {ctx.exam_name} ({ctx.learner})"))
     views = day_views(plan, ctx, start, end, domain_table(plan, ctx))
     for v in views:
         if any(t.kind in ("course", "new_cards", "reviews", "practice_exam") for t in v.tasks):
             ev = Event()
             ev.add("uid", uid_for(ctx.exam_id, ctx.learner, v.date, "study"))
             ev.add("dtstamp", stamp)
-            ev.add("summary", _summary(v, ctx))
-            ev.add("description", _description(v, ctx))
+            ev.add("summary", strip_controls(_summary(v, ctx)))
+            ev.add("description", strip_controls(_description(v, ctx)))
             ev.add("categories", ["studyplan", v.phase])
             if at is not None and v.minutes > 0:
                 begin = datetime.combine(v.date, at.replace(tzinfo=None), tzinfo=at.tzinfo)
@@ -98,12 +99,12 @@ def render_ics(plan: Plan, ctx: CalendarContext, start: date | None = None, end:
             ev = Event()
             ev.add("uid", uid_for(ctx.exam_id, ctx.learner, v.date, "exam"))
             ev.add("dtstamp", stamp)
-            ev.add("summary", f"EXAM: {ctx.exam_name}")
+            ev.add("summary", strip_controls(f"EXAM: {ctx.exam_name}"))
             desc = [v.exam]
             if ctx.exam_duration_minutes:
                 desc.append(f"Duration: {ctx.exam_duration_minutes} min.")
             desc.append(f"Planned by studyplan for {ctx.learner}.")
-            ev.add("description", "\n".join(desc))
+            ev.add("description", strip_controls("\n".join(desc)))
             ev.add("categories", ["studyplan", "exam"])
             ev.add("dtstart", v.date)
             ev.add("dtend", v.date + timedelta(days=1))

@@ -2,7 +2,10 @@
 
 Tables go through :mod:`tabulate` (``github`` for Markdown, ``simple`` for text). Text
 from the plan and the decks (titles, domain names) is escaped for Markdown so a ``|`` or
-``<script>`` in a deck cannot break the table or inject HTML into a rendered page.
+``<script>`` in a deck cannot break the table or inject HTML into a rendered page (``<``,
+``>`` and ``&`` become entities, which every Markdown renderer shows as text), and in both
+formats control and bidirectional characters are shown escaped (``\x1b``), as in the
+terminal views.
 """
 
 from __future__ import annotations
@@ -30,20 +33,23 @@ from studyplan.calendar import (
     weekday_names,
     weeks_of,
 )
+from studyplan.text import one_line
 
 if TYPE_CHECKING:
     from studyplan.plan import Plan
 
-_MD_SPECIAL = re.compile(r"([\\|<>`*_\[\]#])")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_MD_SPECIAL = re.compile(r"([\\|`*_\[\]#])")
+_MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_BREAKS = re.compile(r"[\t\n\r]+")
 
 
 def _clean(text: str) -> str:
-    return _CONTROL.sub(" ", str(text)).strip()
+    return one_line(_BREAKS.sub(" ", str(text))).strip()
 
 
 def _md(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", _clean(text))
+    escaped = _MD_SPECIAL.sub(r"\\\1", _clean(text))
+    return re.sub(r"[&<>]", lambda m: _MD_ENTITIES[m.group()], escaped)
 
 
 def _course(v: DayView, esc: Callable[[str], str]) -> str:

@@ -11,14 +11,20 @@ Backups are stored in rollback-journal mode (one self-contained file, no -wal be
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import signal
 import sqlite3
+import sys
 import tempfile
+import time
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from studyplan.db.filelock import acquire, held_by_nobody, hold_exclusively
 from studyplan.db.migrations import MIGRATIONS
 from studyplan.errors import StudyplanError
 
@@ -63,30 +69,119 @@ def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
+class _Busy(Exception):
+    """The source stayed locked for longer than the busy timeout."""
+
+
+def _online_backup(src: sqlite3.Connection, out: sqlite3.Connection) -> None:
+    """`src.backup(out)`, giving up after BUSY_TIMEOUT_S while the source stays locked.
+
+    Python retries a busy backup step forever (SQLite's busy handler does not cover it):
+    a database held in exclusive locking mode would hang `backup` and `restore`.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+
+    def progress(status: int, _remaining: int, _total: int) -> None:
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
+            raise _Busy
+
+    src.backup(out, progress=progress)  # pages=-1: the whole database in one step, a consistent snapshot
+
+
+BUSY_MESSAGE = "the database is locked by another program (busy for {:g} s)"
+
+
 def _default_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask  # what a plain open() would give; mkstemp's 0600 would be a surprise
 
 
-def _copy(src: sqlite3.Connection, dest: Path) -> None:
-    """Online-backup *src* into *dest* via a temporary file in dest's folder, then rename."""
+# Temporary copies are named `.<name>.studyplan-<random>.tmp` beside their destination and
+# held under an exclusive flock by the process writing them: one whose lock is free belongs
+# to a process that was killed, and the next backup, restore or command removes it.
+TEMP_MARK = ".studyplan-"
+_LEFTOVER = re.compile(r"^\..*\.studyplan-[A-Za-z0-9_]+\.tmp(-journal|-wal|-shm)?$")
+# Test hook: stop at a named point (see `_pause`) so a fault test can kill the process
+# exactly there. Only the fault tests set it; never set it in real use.
+TEST_PAUSE_ENV = "STUDYPLAN_TEST_PAUSE_AT"
+
+
+def _pause(point: str) -> None:
+    if os.environ.get(TEST_PAUSE_ENV) == point:
+        print(f"studyplan paused at {point}", file=sys.stderr, flush=True)
+        while True:
+            signal.pause()
+
+
+def _temp_file(folder: Path, stem: str) -> tuple[int, Path]:
+    """A new empty temporary file in *folder* for a copy, locked by this process: (fd, path).
+
+    Keep the descriptor open until the file is renamed or removed."""
+    while True:
+        fd, name = tempfile.mkstemp(dir=folder, prefix=f".{stem}{TEMP_MARK}", suffix=".tmp")
+        hold_exclusively(fd)
+        try:  # a cleaner may have taken it for a leftover between mkstemp and the lock
+            if os.stat(name).st_ino == os.fstat(fd).st_ino:
+                return fd, Path(name)
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+
+
+def clean_leftovers(folder: Path) -> list[Path]:
+    """Remove the temporary copies (and their -journal/-wal/-shm) that killed backups and
+    restores left in *folder*; a copy another process is still writing stays. Returns
+    what was removed."""
+    try:
+        names = [entry.name for entry in os.scandir(folder) if _LEFTOVER.match(entry.name)]
+    except OSError:
+        return []
+    removed = []
+    for name in sorted(names, key=len):  # a copy before its sidecars
+        path = folder / name
+        base = folder / re.sub(r"(-journal|-wal|-shm)$", "", name)
+        if base != path and base.exists():
+            continue  # a sidecar goes with its copy, below
+        if base == path and not held_by_nobody(path):
+            continue
+        for victim in (path, *(Path(f"{path}{s}") for s in ("-journal", "-wal", "-shm"))):
+            try:
+                victim.unlink()
+                removed.append(victim)
+            except OSError:
+                pass
+    return removed
+
+
+def _check_copy(conn: sqlite3.Connection, what: str) -> None:
+    verdict = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    if verdict != ["ok"]:
+        first = verdict[0].strip().splitlines()[0] if verdict and verdict[0].strip() else "failed"
+        raise StudyplanError(f"{what} (integrity check: {first})")
+
+
+def _copy(src: sqlite3.Connection, dest: Path, label: Path | None = None) -> None:
+    """Online-backup *src* into *dest* via a temporary file in dest's folder, check the copy,
+    then rename: a damaged copy never takes the name (a source with damaged pages gives one)."""
     folder = dest.parent
-    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{dest.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
+    fd, tmp = _temp_file(folder, dest.name)
     try:
         os.chmod(tmp, _default_mode())
         with closing(sqlite3.connect(str(tmp))) as out:
-            src.backup(out)  # pages=-1: the whole database in one step, a consistent snapshot
+            _online_backup(src, out)
             out.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
             out.commit()
+            _check_copy(out, f"{label or dest}: the database is damaged, so the copy would be too; "
+                             f"nothing was written to {dest}")
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
+        _pause("backup-copied")
         os.replace(tmp, dest)
         _fsync_dir(folder)
     finally:
         _remove_database_files(tmp)
+        os.close(fd)
 
 
 def _remove_database_files(path: Path, sidecars_only: bool = False) -> None:
@@ -133,13 +228,23 @@ def backup_database(db: Path, dest: Path) -> None:
         raise StudyplanError(f"{dest}: folder {dest.parent} does not exist")
     if dest.resolve() == db.resolve():
         raise StudyplanError(f"{dest}: is the database itself; name another file for the backup")
+    lock = acquire(db, exclusive=False, refusal=f"{db}: a restore is replacing the database; nothing was backed "
+                                                 "up; try again when it has finished")
     try:
+        clean_leftovers(dest.parent)
         with closing(_connect(db)) as src:
-            _copy(src, dest)
+            _copy(src, dest, label=db)
+    except _Busy:
+        raise StudyplanError(f"{db}: {BUSY_MESSAGE.format(BUSY_TIMEOUT_S)}; nothing was backed up") from None
     except sqlite3.Error as exc:
-        raise StudyplanError(f"{dest}: backup failed: {exc}") from None
+        if "full" in str(exc):
+            raise StudyplanError(f"{dest}: cannot write the backup: the disk is full; nothing was backed up") from None
+        raise StudyplanError(f"{dest}: backup failed: {exc}; nothing was backed up") from None
     except OSError as exc:
-        raise _os_error(dest, "cannot write the backup", exc) from None
+        raise _os_error(dest, "cannot write the backup" + (" (the disk is full); nothing was backed up"
+                                                          if exc.errno == errno.ENOSPC else ""), exc) from None
+    finally:
+        lock.release()
 
 
 def known_revisions() -> set[str]:
@@ -212,35 +317,51 @@ def restore_database(backup: Path, db: Path, now: datetime) -> Restored:
     if not db.parent.is_dir():
         raise StudyplanError(f"{db}: folder {db.parent} does not exist")
     previous = None
+    lock = acquire(db, exclusive=True, refusal=f"{db}: another studyplan command has the database open (a review "
+                                                "session?); finish it, then restore; nothing was restored")
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=db.parent, prefix=f".{db.name}.restore.", suffix=".tmp")
-        os.close(fd)
-        tmp = Path(tmp_name)
+        clean_leftovers(db.parent)
+        fd, tmp = _temp_file(db.parent, f"{db.name}.restore")
         try:
             os.chmod(tmp, db.stat().st_mode & 0o777 if db.exists() else _default_mode())
             with closing(_connect(backup, readonly=True)) as src, closing(sqlite3.connect(str(tmp))) as out:
-                src.backup(out)
+                _online_backup(src, out)
+                _check_copy(out, f"{backup}: the copy failed its integrity check; nothing was restored")
                 out.execute("PRAGMA journal_mode = WAL")  # what studyplan sets on every open anyway
-                if out.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                    raise StudyplanError(f"{backup}: the copy failed its integrity check; nothing was restored")
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
+            _pause("restore-copied")
             if db.exists() and db.stat().st_size:
                 if not _is_sqlite(db):
                     raise StudyplanError(f"{db}: the current file is not a SQLite database; move it away first")
                 previous = default_backup_path(db.with_name(f"{db.stem}-before-restore{db.suffix or '.db'}"), now)
                 with closing(_connect(db)) as current:
-                    _copy(current, previous)
-                    current.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            os.replace(tmp, db)
+                    _copy(current, previous, label=db)
+                    busy = current.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                if busy or Path(f"{db}-wal").exists() and Path(f"{db}-wal").stat().st_size:
+                    # Someone outside studyplan's lock still writes: its -wal would be
+                    # replayed over the restored file.
+                    raise _Busy
+            # The old -wal is empty (checkpointed) or gone: removing it before the swap
+            # means a kill after the swap cannot replay it over the restored file.
             _remove_database_files(db, sidecars_only=True)
+            _pause("restore-before-swap")
+            os.replace(tmp, db)
             _fsync_dir(db.parent)
+            _pause("restore-swapped")
         finally:
             _remove_database_files(tmp)
+            os.close(fd)
+    except _Busy:
+        raise StudyplanError(f"{db}: {BUSY_MESSAGE.format(BUSY_TIMEOUT_S)}; nothing was restored") from None
     except sqlite3.Error as exc:
-        raise StudyplanError(f"{db}: restore failed, the database is unchanged: {exc}") from None
+        cause = "the disk is full" if "full" in str(exc) else str(exc)
+        raise StudyplanError(f"{db}: restore failed, the database is unchanged: {cause}") from None
     except OSError as exc:
-        raise _os_error(db, "restore failed, the database is unchanged", exc) from None
+        full = " (the disk is full)" if exc.errno == errno.ENOSPC else ""
+        raise _os_error(db, f"restore failed{full}, the database is unchanged", exc) from None
+    finally:
+        lock.release()
     return Restored(snapshot, previous)
 
 

@@ -5,19 +5,26 @@ from __future__ import annotations
 import functools
 import os
 import re
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from studyplan.db.migrations import MIGRATIONS
-from studyplan.errors import StudyplanError
+from studyplan.errors import NotSaved, StudyplanError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+# A PostgreSQL server that accepts the connection and never answers must not hang a
+# command; a statement stuck behind another session's lock gives up in the end too.
+PG_CONNECT_TIMEOUT_S = 10
+PG_STATEMENT_TIMEOUT_MS = 60_000
+MASK = "***"
 
 
 def database_url(value: str) -> str:
@@ -25,6 +32,52 @@ def database_url(value: str) -> str:
     if "://" in value:
         return value
     return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+# Any "scheme://user:secret@" in free text (up to the last @ of the word: over-masking is
+# safe) and any "password=value" (a URL query or a libpq key=value string).
+_URL_SECRET = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://[^:@/?#\s]*:)\S*@")
+_KEY_SECRET = re.compile(r"(?i)(\b(?:password|passwd|pwd|sslpassword)\s*=\s*)('[^']*'|[^\s&;#'\"]+)")
+
+
+def _secrets(location: str) -> list[str]:
+    """The passwords written in *location* (URL userinfo, `password=` in the query), raw
+    and percent-decoded, longest first."""
+    found = []
+    if "://" in location:
+        rest = location.split("://", 1)[1]
+        userinfo = rest[: rest.rfind("@")] if "@" in rest else ""
+        if ":" in userinfo:
+            found.append(userinfo.split(":", 1)[1])
+    found += [m.group(2).strip("'") for m in _KEY_SECRET.finditer(location)]
+    found += [unquote(f) for f in found] + [quote(f, safe="") for f in found]
+    return sorted({f for f in found if f}, key=len, reverse=True)
+
+
+def redact(text: str, location: str | None = None) -> str:
+    """*text* with every password masked: the ones written in *location* wherever they
+    appear, and anything that looks like a URL's or a connection string's password."""
+    if location:
+        for secret in _secrets(location):
+            text = text.replace(secret, MASK)
+    text = _URL_SECRET.sub(rf"\1{MASK}@", text)
+    return _KEY_SECRET.sub(rf"\1{MASK}", text)
+
+
+def display_location(value: str) -> str:
+    """The database *value* (a path or a URL) as people see it, password masked: the one
+    way a database is named in messages, whether or not the URL can be parsed."""
+    if "://" not in value:
+        return str(Path(value).expanduser())
+    path = sqlite_path(value)
+    if path is not None:
+        return str(path)
+    if "@" in value.split("://", 1)[1]:
+        scheme, rest = value.split("://", 1)
+        at = rest.rfind("@")
+        user, colon, _secret = rest[:at].partition(":")
+        value = f"{scheme}://{user}{colon}{MASK if colon else ''}{rest[at:]}"
+    return redact(value)
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -40,8 +93,8 @@ def check_sqlite_file(path: Path) -> None:
     if path.exists():
         if path.is_dir():
             raise StudyplanError(f"{path}: is a directory, not a database file")
-        if not os.access(path, os.R_OK | os.W_OK):
-            raise StudyplanError(f"{path}: database file is not readable and writable")
+        if not os.access(path, os.R_OK):
+            raise StudyplanError(f"{path}: database file is not readable")
         if path.stat().st_size:
             with path.open("rb") as fh:
                 if fh.read(16) != SQLITE_HEADER:
@@ -73,22 +126,72 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _pg_connect_args(url: str) -> dict[str, object]:
+    """libpq's connect timeout and a statement timeout, unless the URL sets its own."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql" or parsed.get_driver_name() not in ("psycopg", "psycopg2"):
+        return {}
+    args: dict[str, object] = {}
+    if "connect_timeout" not in parsed.query:
+        args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+    if "options" not in parsed.query:
+        args["options"] = f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS}"
+    return args
+
+
+def is_read_only(path: Path) -> bool:
+    """True for an existing database file this process may read but not write."""
+    return path.is_file() and os.access(path, os.R_OK) and not os.access(path, os.W_OK)
+
+
+def _read_only_creator(path: Path):
+    # immutable: a folder we cannot write holds no -shm we could create, and SQLite would
+    # refuse to read a WAL database without one; with no -wal beside it nothing is missed.
+    folder_writable = os.access(path.parent, os.W_OK | os.X_OK)
+    immutable = not folder_writable and not Path(f"{path}-wal").exists()
+    uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+
+    return connect
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for *url*; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+    """An engine for *url*; SQLite gets WAL, foreign keys and a busy timeout on every connection.
+
+    A SQLite file this process cannot write is opened read-only: reading commands work,
+    a change is refused with one line. PostgreSQL gets a connect and a statement timeout.
+    """
     path = sqlite_path(url)
     if path is not None:
         check_sqlite_file(path)
+    read_only = path is not None and is_read_only(path)
     try:
-        engine = create_engine(url)
+        if read_only:
+            assert path is not None
+            engine = create_engine(url, creator=_read_only_creator(path))
+        else:
+            engine = create_engine(url, connect_args=_pg_connect_args(url))
     except (SQLAlchemyError, ImportError, ValueError) as exc:
-        raise StudyplanError(f"cannot use database URL {url!r}: {exc}") from None
+        raise StudyplanError(f"cannot use database URL {display_location(url)}: "
+                             f"{redact(_first_line(exc), url)}") from None
     if engine.dialect.name == "sqlite":
         # Let SQLite's busy timeout do the waiting; pysqlite's own BEGIN handling would
         # take the write lock late and fail instead of waiting on upgrade from read.
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_read_only_pragmas if read_only else _sqlite_pragmas)
         event.listen(engine, "connect", _disable_pysqlite_begin)
         event.listen(engine, "begin", _begin_immediate)
     return engine
+
+
+def _sqlite_read_only_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
 
 
 def _disable_pysqlite_begin(dbapi_connection, _record) -> None:
@@ -126,10 +229,11 @@ _REVISION_LINE = re.compile(r"""^(revision|down_revision)\s*=\s*(?:"([^"]*)"|'([
 
 
 @functools.cache
-def head_revision() -> str:
-    """The newest migration shipped with this release (read from the migration files).
+def shipped_revisions() -> tuple[frozenset[str], str]:
+    """Every schema revision this release knows, and the newest (read from the migration
+    files, without importing Alembic).
 
-    A test checks that this agrees with Alembic's own ScriptDirectory.
+    A test checks that the head agrees with Alembic's own ScriptDirectory.
     """
     revisions: set[str] = set()
     parents: set[str] = set()
@@ -143,7 +247,57 @@ def head_revision() -> str:
     heads = revisions - parents
     if len(heads) != 1:
         raise StudyplanError(f"the shipped migrations have {len(heads)} heads; reinstall studyplan")
-    return heads.pop()
+    return frozenset(revisions), heads.pop()
+
+
+def head_revision() -> str:
+    """The newest migration shipped with this release."""
+    return shipped_revisions()[1]
+
+
+def _sqlite_contents(path: Path) -> tuple[set[str], list[str]]:
+    """(tables, alembic revisions) of an existing SQLite file, read without any pragma
+    (no journal-mode change) and, for a file we may not write, read-only."""
+    if not path.is_file() or not path.stat().st_size:
+        return set(), []
+    if is_read_only(path):
+        conn = _read_only_creator(path)()
+    else:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    with closing(conn):
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        revisions = ([row[0] for row in conn.execute("SELECT version_num FROM alembic_version")]
+                     if "alembic_version" in tables else [])
+    return tables, revisions
+
+
+def _server_contents(engine: Engine) -> tuple[set[str], list[str]]:
+    """(tables, alembic revisions) of a server database's default schema; reads only."""
+    from sqlalchemy import inspect, text
+
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        revisions = ([row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))]
+                     if "alembic_version" in tables else [])
+        conn.rollback()
+    return tables, revisions
+
+
+def check_ours(label: str, tables: set[str], revisions: list[str]) -> str | None:
+    """The database's revision (None: empty, ready for the schema); refuses, with nothing
+    written, another application's database and one newer than this release."""
+    ours = tables - {"sqlite_sequence"}
+    if ours and "alembic_version" not in tables:
+        shown = ", ".join(sorted(ours)[:5]) + (", ..." if len(ours) > 5 else "")
+        raise StudyplanError(f"{label}: not a studyplan database (it has tables {shown} and no alembic_version); "
+                             "nothing was changed")
+    if not revisions:
+        return None
+    known, head = shipped_revisions()
+    if len(revisions) != 1 or revisions[0] not in known:
+        raise StudyplanError(f"{label}: the database is at schema revision {', '.join(revisions)}, which this "
+                             f"release does not know (it knows up to {head}); upgrade studyplan; nothing was changed")
+    return revisions[0]
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -157,17 +311,28 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def open_database(value: str, migrate: bool = True) -> tuple[Engine, sessionmaker[Session]]:
     """Open the database at *value* (a path or a URL), upgrade its schema, return a sessionmaker.
 
-    Before upgrading an existing SQLite database, a copy is taken with the backup API as
-    `<db>.pre-<revision>.bak`. Any failure becomes a StudyplanError naming the database.
+    Nothing is written before the database is known to be studyplan's (or empty) and at a
+    revision this release knows. Before upgrading an existing SQLite database, a copy is
+    taken with the backup API as `<db>.pre-<revision>.bak`. Any failure becomes a
+    StudyplanError naming the database (password masked).
     """
     url = database_url(value)
-    engine = make_engine(url)
+    label = display_location(url)
     path = sqlite_path(url)
-    label = path or engine.url.render_as_string(hide_password=True)
+    if path is None and url.split("://", 1)[0].startswith("sqlite"):
+        raise StudyplanError(f"{label}: an in-memory database keeps nothing; give a database file or a server URL")
+    engine = make_engine(url)
     try:
         if migrate:
-            revision = current_revision(engine)
+            if path is not None:
+                revision = check_ours(label, *_sqlite_contents(path))
+            else:
+                revision = check_ours(label, *_server_contents(engine))
             if revision != head_revision():
+                if path is not None and is_read_only(path):
+                    raise StudyplanError(f"{label}: the database is read-only and at schema revision "
+                                         f"{revision or 'none'}; this release needs {head_revision()}: "
+                                         "open it once with write access")
                 if revision is not None and path is not None:
                     from studyplan.db.backup import pre_migration_backup
 
@@ -175,13 +340,17 @@ def open_database(value: str, migrate: bool = True) -> tuple[Engine, sessionmake
                     pre_migration_backup(path, revision)
                 upgrade(engine)
     except StudyplanError:
+        engine.dispose()
         raise
+    except sqlite3.Error as exc:
+        engine.dispose()
+        raise StudyplanError(f"{label}: cannot open the database: {redact(_first_line(exc), url)}") from None
     except DBAPIError as exc:
         engine.dispose()
-        raise StudyplanError(f"{label}: cannot open the database: {_first_line(exc.orig)}") from None
+        raise StudyplanError(f"{label}: cannot open the database: {redact(_first_line(exc.orig), url)}") from None
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise StudyplanError(f"{label}: cannot open the database: {_first_line(exc)}") from None
+        raise StudyplanError(f"{label}: cannot open the database: {redact(_first_line(exc), url)}") from None
     return engine, sessionmaker(engine, expire_on_commit=False)
 
 
@@ -190,26 +359,36 @@ def _first_line(exc: BaseException | None) -> str:
 
 
 @contextmanager
-def translate_errors(label: str) -> Iterator[None]:
-    """Turn database failures into one clear StudyplanError naming the database."""
+def translate_errors(location: str) -> Iterator[None]:
+    """Turn database failures into one clear StudyplanError naming the database at
+    *location* (a path or URL, shown with its password masked)."""
+    label = display_location(database_url(location))
     try:
         yield
     except OperationalError as exc:
-        text = _first_line(exc.orig)
+        text = redact(_first_line(exc.orig), location)
         if "locked" in text or "busy" in text:
-            raise StudyplanError(f"{label}: the database is busy (another studyplan command is writing); try again") from None
+            raise NotSaved(label, f"the database stayed busy for {BUSY_TIMEOUT_MS / 1000:g} s (another studyplan "
+                                  "command is writing)", "this change was not saved; try again") from None
         if "full" in text:
-            raise StudyplanError(f"{label}: the disk or database is full; this change was not saved "
-                                 "(everything saved before it is kept)") from None
+            raise NotSaved(label, "the disk is full",
+                           "this change was not saved (everything saved before it is kept)") from None
+        if "readonly" in text or "read-only" in text:
+            raise NotSaved(label, "the database is read-only") from None
+        if "disk i/o" in text.lower():
+            raise NotSaved(label, "the disk failed to write (disk I/O error; is it full?)",
+                           "this change was not saved (everything saved before it is kept)") from None
         raise StudyplanError(f"{label}: database error: {text}") from None
     except DBAPIError as exc:
-        raise StudyplanError(f"{label}: database error: {_first_line(exc.orig)}") from None
+        raise StudyplanError(f"{label}: database error: {redact(_first_line(exc.orig), location)}") from None
 
 
-def describe_error(exc: BaseException) -> str:
-    """One line for an unexpected failure, without a traceback."""
+def describe_error(exc: BaseException, location: str | None = None) -> str:
+    """One line for an unexpected failure, without a traceback (passwords masked)."""
     if isinstance(exc, OperationalError):
-        return f"database error: {_first_line(exc.orig)}"
-    if isinstance(exc, OSError):
-        return f"{exc.filename or 'file'}: {exc.strerror or exc}"
-    return f"unexpected error ({type(exc).__name__}): {_first_line(exc)}"
+        line = f"database error: {_first_line(exc.orig)}"
+    elif isinstance(exc, OSError):
+        line = f"{exc.filename or 'file'}: {exc.strerror or exc}"
+    else:
+        line = f"unexpected error ({type(exc).__name__}): {_first_line(exc)}"
+    return redact(line, location)

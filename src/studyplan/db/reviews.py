@@ -86,7 +86,7 @@ _LOG = cast(Table, ReviewLog.__table__)
 # with bound parameters: building them per call (`.values(**many)`) cost more Python than
 # the SQL itself. Core tables, not ORM entities: plain statements, no ORM bulk semantics.
 _READ_STATE = select(_STATE.c.easiness, _STATE.c.interval, _STATE.c.repetitions, _STATE.c.due, _STATE.c.lapses,
-                     _STATE.c.introduced_on, _STATE.c.leech) \
+                     _STATE.c.introduced_on, _STATE.c.leech, _STATE.c.suspended) \
     .where(_STATE.c.learner_id == bindparam("lid"), _STATE.c.card_id == bindparam("cid"))
 _INSERT_STATE = insert(_STATE)
 _UPDATE_STATE = update(_STATE).where(_STATE.c.learner_id == bindparam("lid"), _STATE.c.card_id == bindparam("cid"))
@@ -105,6 +105,8 @@ def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, n
     _serialise_learner(session, learner_id)
     row = session.execute(_READ_STATE, {"lid": learner_id, "cid": card.card_id}).first()
     if not practice:
+        if row is not None and row.suspended:
+            return GradeResult(None, _state(row), skipped="suspended in another session")
         if card.is_new and row is not None:
             return GradeResult(None, _state(row), skipped="already introduced in another session")
         if not card.is_new and (row is None or row.due is None or row.due > today):
@@ -154,6 +156,7 @@ def undo_grade(session: Session, learner_id: int, log_id: int) -> str | None:
 
     Returns the card id, or None if the row is gone. A practice row only disappears.
     """
+    _serialise_learner(session, learner_id)
     log = session.get(ReviewLog, log_id)
     if log is None or log.learner_id != learner_id:
         return None
@@ -184,6 +187,7 @@ def suspend_card(session: Session, learner_id: int, card_id: str, today: date) -
 
     Returns what changed, for `undo_suspend`.
     """
+    _serialise_learner(session, learner_id)  # against a grade of the same new card inserting its state
     where = (CardState.learner_id == learner_id, CardState.card_id == card_id)
     was = session.scalar(select(CardState.suspended).where(*where))
     if was is not None:
@@ -202,6 +206,7 @@ def unsuspend_card(session: Session, learner_id: int, card_id: str) -> bool:
     writes such rows) existed just to hold the flag, so it is deleted and the card is new
     again; left in place it would be neither new nor ever due.
     """
+    _serialise_learner(session, learner_id)
     where = (CardState.learner_id == learner_id, CardState.card_id == card_id, CardState.suspended.is_(True))
     removed = cast(CursorResult, session.execute(delete(CardState).where(*where, CardState.introduced_on.is_(None)))).rowcount
     if removed:
