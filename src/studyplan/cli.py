@@ -167,16 +167,16 @@ def advise(ws, cloud, employer, production_years, employer_pays, role, ml_knowle
         if value is not None:
             return value
         if not interactive:
-            raise click.UsageError(f"--{name} is required when standard input is not a terminal")
+            raise click.UsageError(f"{name} is required when standard input is not a terminal")
         return click.prompt(prompt, **kw)
 
     answers = Answers(
-        cloud=ask(cloud, "cloud", "Main cloud platform", type=click.Choice(CLOUDS)),
-        employer=ask(employer, "employer", "Employer type", type=click.Choice(EMPLOYERS)),
-        production_years=ask(production_years, "production-years", "Years of production ML experience", type=click.FloatRange(min=0)),
-        employer_pays=ask(employer_pays, "employer-pays", "Does your employer pay for the exam?", type=bool),
-        role=ask(role, "role", "Role you are aiming for", type=click.Choice(ROLES)),
-        ml_knowledge=ask(ml_knowledge, "ml-knowledge", "Have you trained and evaluated ML models before?", type=bool),
+        cloud=ask(cloud, "--cloud", "Main cloud platform", type=click.Choice(CLOUDS)),
+        employer=ask(employer, "--employer", "Employer type", type=click.Choice(EMPLOYERS)),
+        production_years=ask(production_years, "--production-years", "Years of production ML experience", type=click.FloatRange(min=0)),
+        employer_pays=ask(employer_pays, "--employer-pays or --self-funded", "Does your employer pay for the exam?", type=bool),
+        role=ask(role, "--role", "Role you are aiming for", type=click.Choice(ROLES)),
+        ml_knowledge=ask(ml_knowledge, "--ml-knowledge or --no-ml-knowledge", "Have you trained and evaluated ML models before?", type=bool),
     )
     report = study.advise(ws, answers)
     advice = report.advice
@@ -332,15 +332,17 @@ def done(ws, course, module):
 @click.option("--new-cards", "new_cards", type=click.IntRange(min=0), metavar="N",
               help="Plan at most N of the exam's cards in all (cards already studied included).")
 @click.option("--long-days", callback=_weekdays, metavar="DAY,...", help="Weekdays with room for a practice exam.")
+@click.option("--force", is_flag=True, help="Accept an exam date outside the recommended range.")
 @pass_workspace
-def replan(ws, minutes_per_day, exam_date, skip_courses, new_cards, long_days):
+def replan(ws, minutes_per_day, exam_date, skip_courses, new_cards, long_days, force):
     """After missed days (or when ahead): spread what is left over the days left."""
     from studyplan import study
     from studyplan.plan import PlanError
     from studyplan.plan_views import plan_summary
 
     try:
-        report = study.replan(ws, minutes_per_day, exam_date, tuple(skip_courses), new_cards, long_days or None)
+        report = study.replan(ws, minutes_per_day, exam_date, tuple(skip_courses), new_cards, long_days or None,
+                              force)
     except PlanError as exc:
         raise _plan_refusal(exc, "studyplan replan") from None
     click.echo(plan_summary(report))

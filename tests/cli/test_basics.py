@@ -99,7 +99,7 @@ def test_anki_import_unknown_domain(run, tmp_path):
     export.write_text("q\ta\n")
     result = run("decks", "import", str(export), "--exam", "tiny", "--domain", "zeta")
     assert result.exit_code == 1
-    assert result.stderr == "Error: unknown domain 'zeta' for exam 'tiny' (domains: alpha, beta)\n"
+    assert result.stderr == "Error: unknown domain 'zeta' for exam 'tiny': did you mean 'beta'? (domains: alpha, beta)\n"
 
 
 @pytest.mark.parametrize("value", ["2026-13-01", "tomorrow", "20261201", "2026-02-30"])

@@ -80,7 +80,14 @@ def make_engine(url: str) -> Engine:
         check_sqlite_file(path)
     try:
         engine = create_engine(url)
-    except (SQLAlchemyError, ImportError, ValueError) as exc:
+    except ImportError as exc:
+        if url.startswith("postgres"):
+            # The PostgreSQL driver is an optional extra: say how to add it.
+            raise StudyplanError(f"cannot use database URL {url!r}: the PostgreSQL driver is not installed; install "
+                                 f"it with pip install '.[postgres]' in the project's venv (or: pipx inject "
+                                 f"studyplan 'psycopg[binary]')") from None
+        raise StudyplanError(f"cannot use database URL {url!r}: {exc}") from None
+    except (SQLAlchemyError, ValueError) as exc:
         raise StudyplanError(f"cannot use database URL {url!r}: {exc}") from None
     if engine.dialect.name == "sqlite":
         # Let SQLite's busy timeout do the waiting; pysqlite's own BEGIN handling would
