@@ -66,6 +66,8 @@ def plan_labels(ws: Workspace, exam_id: str) -> PlanLabels:
     return PlanLabels(
         exam_name=exam.name if exam else exam_id, domains=domains,
         courses={c.id: c.title for c in catalog.courses},
+        providers={c.id: c.provider for c in catalog.courses if c.provider},
+        urls={c.id: c.url for c in catalog.courses if c.url},
         modules={(c.id, n): m.title for c in catalog.courses for n, m in enumerate(c.modules, 1)})
 
 

@@ -25,6 +25,11 @@ from studyplan.queue import (
 KEYS = {" ": REVEAL, "\r": REVEAL, "\n": REVEAL, "": REVEAL, "q": QUIT, "u": UNDO, "s": SUSPEND, "e": EDIT}
 
 
+def terminal_width() -> int:
+    """The terminal's columns (COLUMNS when set), 80 when output is not a terminal."""
+    return shutil.get_terminal_size((80, 24)).columns
+
+
 def use_colour(stream=None) -> bool:
     """Colour only on a terminal and never when NO_COLOR is set (https://no-color.org)."""
     if os.environ.get("NO_COLOR"):

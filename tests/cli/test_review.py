@@ -4,6 +4,7 @@ leeches, a pseudo-terminal with single keys, SIGKILL mid-session, two sessions a
 import json
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
@@ -32,7 +33,7 @@ def test_first_session_shows_new_cards_interleaved_and_grades_them(run, db_path)
     assert "grade: 0 blackout · 1 wrong · 2 almost · 3 hard · 4 hesitant · 5 perfect" in result.stdout
     assert rows(db_path, "select card_id, grade, interval, repetitions, due from review_log order by id") == [
         ("tiny-alpha-001", 5, 1, 1, "2026-12-02"), ("tiny-beta-001", 4, 1, 1, "2026-12-02")]
-    assert "Session stopped early: 2 card(s)" in result.stdout
+    assert "Session stopped early: 2 cards" in result.stdout
 
 
 def test_days_of_sessions_replay_exactly_under_sm2(run, db_path):
@@ -122,8 +123,11 @@ def test_end_of_input_keeps_every_grade(run, db_path):
 def test_summary_reports_forecast_and_streak(run):
     session(run, ["4"] * 10, TODAY)
     result = session(run, ["4"] * 30, TODAY + timedelta(days=1))
-    assert "streak: 2 day(s)" in result.stdout
-    assert "due next 7 days:" in result.stdout
+    assert "Streak: 2 days in a row" in result.stdout
+    due = next(line for line in result.stdout.splitlines() if line.startswith("Due in the next 7 days: "))
+    # Dates as dates: weekday, day, month, then the count (2026-12-02 is a Wednesday).
+    assert re.fullmatch(r"Due in the next 7 days: ((Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} (Nov|Dec): \d+(, |$))+",
+                        due), due
 
 
 def test_bad_options(run):
@@ -195,8 +199,8 @@ def test_single_keys_in_a_pseudo_terminal(db_path, tiny_decks):
         os.write(fd, b"3")  # grading straight from the front reveals and grades
         read_until(fd, b"Question 2 about alpha?")
         os.write(fd, b"q")
-        out = read_until(fd, b"streak:")
-        assert b"Session stopped early: 2 card(s)" in out
+        out = read_until(fd, b"Streak:")
+        assert b"Session stopped early: 2 cards" in out
     except BaseException:
         os.kill(pid, signal.SIGKILL)
         raise
@@ -234,10 +238,10 @@ def test_interrupt_signals_end_cleanly_with_every_grade_and_a_summary(db_path, t
         proc.stdin.flush()
         read_until(fd, b"] tiny")
     proc.send_signal(sig)
-    out = read_until(fd, b"streak:")
+    out = read_until(fd, b"Streak:")
     proc.wait(timeout=10)
     assert proc.returncode == 0
-    assert b"Session stopped early: 2 card(s)" in out
+    assert b"Session stopped early: 2 cards" in out
     assert b"Traceback" not in proc.stderr.read()
     assert rows(db_path, "select grade from review_log order by id") == [(5,), (3,)]
 
@@ -360,7 +364,7 @@ def test_re_asks_survive_ctrl_c(db_path, tiny_decks, run):
     proc.stdin.flush()
     read_until(fd, b"] tiny")
     proc.send_signal(signal.SIGINT)
-    read_until(fd, b"streak:")
+    read_until(fd, b"Streak:")
     proc.wait(timeout=10)
     assert proc.returncode == 0
     again = session(run, ["5"], TODAY, "--reviews-only")
