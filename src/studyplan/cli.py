@@ -131,9 +131,9 @@ def decks_sync(ws):
     from studyplan.study_cards import sync_decks
 
     result = sync_decks(ws)
-    click.echo(wrap(f"synced {ws.decks_dir}: {result.added} added, {result.updated} updated, "
-                    f"{result.retired} retired, {result.restored} restored, {result.unchanged} unchanged",
-                    terminal_width()))
+    # The folder on a line of its own: a long path must not split the counts.
+    click.echo(f"synced {ws.decks_dir}:\n  {result.added} added, {result.updated} updated, "
+               f"{result.retired} retired, {result.restored} restored, {result.unchanged} unchanged")
 
 
 @decks.command("import")
