@@ -3,6 +3,7 @@ days within the minutes, whole practice exams, remedies that fit when applied.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -112,3 +113,44 @@ def test_every_remedy_a_refusal_offers_produces_a_plan(cards, minutes, days):
                    "--new-cards": lambda: Request(**{**request.__dict__, "new_cards_limit": int(value)})}[name]()
         plan = build_plan(exam, (COURSE,), changed)
         assert all(d.minutes <= changed.minutes_per_day for d in plan.days)
+
+
+def test_every_remedy_a_replan_refusal_offers_produces_a_replan():
+    # The 45-minute plan at the most cards that fit; the learner follows it two weeks, then
+    # misses five days. Each remedy offered must fit as `replan` plans it (the new-card lead
+    # of the whole 56-day plan, not of the 37 days left).
+    from studyplan.plan import Progress, ReplanError
+    from studyplan.planner import replan
+    from studyplan.sm2 import Sm2State, review
+
+    plan = pmle(45, new_cards_limit=185)
+    missed_from, back = START + timedelta(days=14), START + timedelta(days=19)
+    introduced: dict[str, int] = {}
+    states, domains, minutes = [], [], {}
+    for day in plan.days:
+        if day.date >= missed_from:
+            break
+        for t in day.tasks:
+            if t.kind == TaskKind.NEW_CARDS:
+                introduced[t.domain] = introduced.get(t.domain, 0) + t.count
+                states += [review(Sm2State(), 4, day.date)] * t.count
+                domains += [t.domain] * t.count
+            elif t.kind == TaskKind.COURSE:
+                minutes[(t.course_id, t.module)] = minutes.get((t.course_id, t.module), 0) + t.minutes
+    progress = Progress(introduced, tuple(states), minutes, 0, tuple(domains))
+    foundations = CATALOG.exams["foundations"]
+    asked = Request(background="experienced", start=START, exam_date=plan.exam_date, minutes_per_day=45,
+                    new_cards_limit=185)
+    with pytest.raises(ReplanError) as refused:
+        replan(plan, PMLE, CATALOG.courses, back, progress, foundations, changes=asked)
+    remedies = dict(option.split(" ", 1) for option, _why in refused.value.remedies)
+    assert "--minutes-per-day" in remedies
+    fields = {"--minutes-per-day": ("minutes_per_day", int), "--exam-date": ("exam_date", date.fromisoformat),
+              "--skip-course": ("skip_courses", lambda v: (v,)), "--new-cards": ("new_cards_limit", int)}
+    for option, value in remedies.items():
+        name, parse = fields[option]
+        new = replan(plan, PMLE, CATALOG.courses, back, progress, foundations,
+                     changes=replace(asked, **{name: parse(value)}))
+        kept = [d for d in new.days if d.date < back]
+        assert kept == [d for d in plan.days if d.date < back]
+        assert all(d.minutes <= new.minutes_per_day for d in new.days if d.date >= back)

@@ -18,7 +18,6 @@ def test_shipped_decks_load_with_the_new_fields():
     assert PROBLEMS == []
 
 
-@pytest.mark.xfail(strict=False, reason="deck content being updated")
 @pytest.mark.parametrize("exam_id", sorted(CATALOG.exams))
 def test_no_rename_ref_verified_or_share_warnings(exam_id):
     exam = CATALOG.exam(exam_id)

@@ -121,6 +121,7 @@ class Forecaster:
         self.mix = mix
         self.horizon = horizon
         self._steps: dict[tuple[_Key, int], _Key] = {}
+        self._after: dict[_Key, tuple[_Key, ...]] = {}
         self._cache: dict[tuple[_Key, int] | None, Trajectory] = {}
 
     def _step(self, key: _Key, grade: int) -> _Key:
@@ -131,6 +132,13 @@ class Forecaster:
             self._steps[(key, grade)] = found
         return found
 
+    def _nexts(self, key: _Key) -> tuple[_Key, ...]:
+        """The state after each grade class, in CLASS_GRADES order."""
+        found = self._after.get(key)
+        if found is None:
+            found = self._after[key] = tuple(self._step(key, grade) for grade in CLASS_GRADES)
+        return found
+
     def _propagate(self, start: dict[int, dict[_Key, float]]) -> Trajectory:
         horizon = self.horizon
         reviews = [0.0] * (horizon + 1)
@@ -139,8 +147,16 @@ class Forecaster:
         by_due = {due: dict(states) for due, states in start.items()}
         review_mix = self.mix.review
         reask_rate = self.mix.reasks_per(review_mix)
+        # Each due day's total chance, summed again only when its states changed (the
+        # same sum over the same dict as before: the figures are bit for bit the same).
+        totals: dict[int, float] = {}
+        changed = set(by_due)
+        nexts = self._nexts
         for k in range(horizon + 1):
-            pending.append({due: sum(s.values()) for due, s in by_due.items() if due >= k})
+            for due in changed:
+                totals[due] = sum(by_due[due].values())
+            changed = set()
+            pending.append({due: totals[due] for due in by_due if due >= k})
             bucket = by_due.pop(k, None)
             if not bucket:
                 continue
@@ -148,18 +164,16 @@ class Forecaster:
             reviews[k] += total
             reasks[k] += total * reask_rate
             for key, p in bucket.items():
-                for chance, grade in zip(review_mix, CLASS_GRADES):
+                for chance, nxt in zip(review_mix, nexts(key)):
                     q = p * chance
                     if q < PRUNE:
                         continue
-                    nxt = self._step(key, grade)
                     due = k + nxt[2]
-                    if due > horizon:
-                        by_due.setdefault(due, {})
-                        by_due[due][nxt] = by_due[due].get(nxt, 0.0) + q
-                        continue
-                    slot = by_due.setdefault(due, {})
+                    slot = by_due.get(due)
+                    if slot is None:
+                        slot = by_due[due] = {}
                     slot[nxt] = slot.get(nxt, 0.0) + q
+                    changed.add(due)
         return Trajectory(tuple(reviews), tuple(reasks), tuple(pending))
 
     def new_card(self) -> Trajectory:

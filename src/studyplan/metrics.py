@@ -117,9 +117,14 @@ def split_with_credit(n: int, left: Sequence[int], weights: Sequence[float], cre
     for i in active:
         share = (weights[i] / total_w) if total_w else 1 / len(active)
         credit[i] += n * share
-    while sum(give) < n:
-        room = [i for i in active if give[i] < left[i]]
-        best = max(room, key=lambda i: (credit[i] - give[i], weights[i]))
+    for _ in range(n):
+        # The slot owed most (ties: the heavier, then the first), as max() over the slots with room.
+        best, owed, weight = -1, 0.0, 0.0
+        for i in active:
+            if give[i] < left[i]:
+                o = credit[i] - give[i]
+                if best < 0 or o > owed or (o == owed and weights[i] > weight):
+                    best, owed, weight = i, o, weights[i]
         give[best] += 1
     for i in active:
         credit[i] -= give[i]

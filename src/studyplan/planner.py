@@ -466,7 +466,11 @@ def _final_week(setup: _Setup, ledger: _Ledger, exam_intros: list[tuple[int, str
     final_start = max(0, length - FINAL_REVIEW_DAYS)
     traj = setup.forecaster.new_card()
     # Drills every exam card needs: those with no review in the final week.
-    need = sum(g * unreviewed(traj, final_start - i, length - i) for i, _domain, g in exam_intros)
+    chance: dict[int, float] = {}  # by introduction day: one look-up per day, not per domain
+    for i, _domain, _g in exam_intros:
+        if i not in chance:
+            chance[i] = unreviewed(traj, final_start - i, length - i)
+    need = sum(g * chance[i] for i, _domain, g in exam_intros)
     required = _minutes(need + setup.base_drills)
     introduced = {d: setup.streams[-1].left[k] - streams[-1].left[k] + setup.introduced.get(d, 0)
                   for k, d in enumerate(streams[-1].domains)}
@@ -733,7 +737,7 @@ def replan(plan: Plan, exam: Exam, courses: Sequence[Course], today: date, progr
     ledger, _finish = _best(setup, offset)
     if ledger.short:
         raise _refusal(ReplanError, exam, courses, spread, foundations, progress, mix, ledger.short,
-                       (lo - offset, hi - offset), plan.start)
+                       (lo - offset, hi - offset), plan.start, offset)
     new = _plan_from(exam, spread, setup, ledger)
     return replace(new, start=plan.start, days=kept + new.days)
 
@@ -743,8 +747,8 @@ def replan(plan: Plan, exam: Exam, courses: Sequence[Course], today: date, progr
 
 def _refusal(cls: type[PlanError], exam: Exam, courses: Sequence[Course], request: Request, foundations: Exam | None,
              progress: Progress, mix: GradeMix, short: int, length_range_: tuple[int, int],
-             range_start: date) -> PlanError:
-    remedies = remedies_for(exam, courses, request, foundations, progress, mix, length_range_)
+             range_start: date, start_offset: int = 0) -> PlanError:
+    remedies = remedies_for(exam, courses, request, foundations, progress, mix, length_range_, start_offset)
     lo, hi = length_range_
     reason = f"The plan does not fit: it is about {short} minutes short."
     if remedies:
@@ -760,14 +764,19 @@ def _refusal(cls: type[PlanError], exam: Exam, courses: Sequence[Course], reques
 
 
 def remedies_for(exam: Exam, courses: Sequence[Course], request: Request, foundations: Exam | None,
-                 progress: Progress, mix: GradeMix, length_range_: tuple[int, int]) -> tuple[tuple[str, str], ...]:
-    """Single changes to *request* that were planned and fit, as (option, explanation)."""
+                 progress: Progress, mix: GradeMix, length_range_: tuple[int, int],
+                 start_offset: int = 0) -> tuple[tuple[str, str], ...]:
+    """Single changes to *request* that were planned and fit, as (option, explanation).
+
+    *start_offset*: for a replan, the days from the plan's start to *request.start*; the
+    new-card lead is that of the whole plan, exactly as :func:`replan` plans it, so each
+    remedy fits when applied."""
     assert request.exam_date is not None
     length = (request.exam_date - request.start).days
 
     def fits(req: Request, days: int = length) -> bool:
         try:
-            return _fits(exam, courses, req, foundations, progress, mix, days)
+            return _fits(exam, courses, req, foundations, progress, mix, days, start_offset)
         except PlanError:
             return False
 

@@ -18,13 +18,20 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 from typing import TypeVar
 
 from studyplan.catalog import Rename
 
 
 def _words(names: Iterable[str]) -> re.Pattern[str] | None:
-    ordered = sorted({n for n in names if n}, key=lambda n: (-len(n), n))
+    return _compiled(frozenset(n for n in names if n))
+
+
+@lru_cache(maxsize=256)
+def _compiled(names: frozenset[str]) -> re.Pattern[str] | None:
+    """One pattern per set of names, built once: a review queue asks for it per card side."""
+    ordered = sorted(names, key=lambda n: (-len(n), n))
     if not ordered:
         return None
     # Lookarounds, not \b: a name may begin or end with a character that is not a letter.

@@ -10,6 +10,12 @@ fresh database the caller names, exactly as a learner would type it:
         studyplan --today D done                    # only if the CLI has a `done` command
     studyplan --today EXAM export reviews --format json
 
+With *miss* (see :func:`run_plan`) the learner does nothing at all on those days (no
+command is run), and on the first day after them runs ``today`` (the morning's honest
+status), then ``replan`` with the options given (taking the refusal's first remedy when it
+is refused, as a learner reading it would), and follows the new plan to the exam. The
+workload figures are then measured from that day on, against the replanned plan.
+
 How the review session is answered
 ----------------------------------
 Standard input is not a terminal under CliRunner, so `review` uses the line console: a
@@ -35,7 +41,9 @@ from __future__ import annotations
 import io
 import json
 import re
+import sqlite3
 import sys
+from collections.abc import Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -46,6 +54,7 @@ from click.testing import CliRunner
 from studyplan import forecast as planner  # the per-item minutes the plan is made with
 from studyplan.cli import cli
 from studyplan.decks import load_catalog, shipped_decks_dir
+from studyplan.renames import current_names
 
 from .memory import Learner
 
@@ -73,9 +82,11 @@ class CardIndex:
         self.by_front: dict[str, str] = {}
         for exam in catalog.exams.values():
             for card in exam.cards:
-                front = _norm(card.front)
-                self.by_key[(card.exam, card.domain, front)] = card.id
-                self.by_front[front] = card.id
+                # The screen shows a renamed product as "NEW (OLD)": index that text too.
+                shown = current_names(card.front, exam.renames, date(2099, 12, 31))
+                for front in {_norm(card.front), _norm(shown)}:
+                    self.by_key[(card.exam, card.domain, front)] = card.id
+                    self.by_front[front] = card.id
 
     def find(self, exam: str, domain: str, front: str) -> str | None:
         front = _norm(front)
@@ -235,6 +246,16 @@ class SimResult:
     anomalies: list[str] = field(default_factory=list)
     seconds: float = 0.0
     has_done: bool = False
+    # Missed days and the replan after them (empty without *miss*).
+    missed: tuple[date, ...] = ()
+    replan_day: date | None = None           # the workload figures above count from this day
+    return_today: dict = field(default_factory=dict)   # `today --format json` before the replan
+    replan_refusal: str = ""                 # the refusal of the first `replan`, if any
+    replan_remedy: list[str] = field(default_factory=list)  # the remedy then added, e.g. ["--minutes-per-day", "52"]
+    plan_before: dict = field(default_factory=dict)    # `plan show --format json` before / after the replan
+    plan_after: dict = field(default_factory=dict)
+    course_log_at_return: dict = field(default_factory=dict)  # (course, module) -> minutes checked off, from the store
+    course_log_at_exam: dict = field(default_factory=dict)
 
 
 def _is_drill(task: dict) -> bool:
@@ -294,19 +315,70 @@ class _Cli:
 
 
 def run_plan(db_path: Path, plan_args: list[str], start: date, *, name: str = "", seed: int = 7,
-             env: dict | None = None, index: CardIndex | None = None, cache_catalog: bool = True) -> SimResult:
+             env: dict | None = None, index: CardIndex | None = None, cache_catalog: bool = True,
+             miss: Sequence[date] = (), replan_args: Sequence[str] = ()) -> SimResult:
     """Create a plan with *plan_args* on a fresh database and follow it to the exam.
 
     *plan_args* are `plan create` options without `--start` (``--start START`` and
     ``--today START`` are added). A refused plan returns a result whose ``refused`` holds
     the CLI's message. *cache_catalog* parses the decks once instead of once per command
     (see :func:`cached_catalog`; the results are the same, about three times faster).
+
+    *miss*: days the learner skips entirely. On the first day after the last of them the
+    learner runs ``today``, then ``replan *replan_args*``; a refusal's first remedy is
+    added and ``replan`` run again (a second refusal raises). The days from the replan on
+    are followed on the new plan, and the workload figures (days over, reviews against the
+    forecast, drills, mornings behind) count from the replan day.
     """
     with cached_catalog() if cache_catalog else nullcontext():
-        return _run_plan(db_path, plan_args, start, name, seed, env, index)
+        return _run_plan(db_path, plan_args, start, name, seed, env, index, tuple(sorted(miss)), list(replan_args))
 
 
-def _run_plan(db_path, plan_args, start, name, seed, env, index) -> SimResult:
+def _planned(plan: dict, since: date, until: date = date.max) -> tuple[int, int, int]:
+    """(reviews, drills, new cards) the plan forecasts on its days from *since* to before *until*."""
+    reviews = drills = new = 0
+    for d in plan["days"]:
+        if not since <= date.fromisoformat(d["date"]) < until:
+            continue
+        for t in d["tasks"]:
+            if t["kind"] in ("reviews", "drill"):
+                if _is_drill(t):
+                    drills += t["count"]
+                else:
+                    reviews += t["count"]
+            elif t["kind"] == "new_cards":
+                new += t["count"]
+    return reviews, drills, new
+
+
+def course_log(db_path: Path) -> dict[tuple[str, int], int]:
+    """(course id, module) -> minutes checked off, read from the store (practice exams left out)."""
+    con = sqlite3.connect(db_path)
+    try:
+        rows = con.execute("SELECT course_id, module, SUM(minutes) FROM course_log "
+                           "WHERE course_id NOT LIKE '@%' GROUP BY course_id, module").fetchall()
+    finally:
+        con.close()
+    return {(c, int(m)): int(n) for c, m, n in rows}
+
+
+_REMEDY = re.compile(r"command: (--\S+) (\S+) \(")
+
+
+def _replan(run: _Cli, day: date, args: list[str], res: SimResult) -> None:
+    """`replan` as a learner does it: once as asked, and with the first remedy if refused."""
+    first = run(day, "replan", *args, check=False)
+    if first.exit_code == 0:
+        return
+    res.replan_refusal = (first.stderr.strip() or first.stdout.strip()).removeprefix("Error: ")
+    found = _REMEDY.search(res.replan_refusal)
+    if found is None:
+        raise RuntimeError(f"replan on {day} was refused with no remedy: {res.replan_refusal}")
+    res.replan_remedy = [found.group(1), found.group(2)]
+    run(day, "replan", *args, *res.replan_remedy)
+
+
+def _run_plan(db_path, plan_args, start, name, seed, env, index, miss=(), replan_args=()) -> SimResult:
     import time
 
     t0 = time.perf_counter()
@@ -327,21 +399,29 @@ def _run_plan(db_path, plan_args, start, name, seed, env, index) -> SimResult:
     exam_id = plan["exam"]
     res.exam_date = exam_date = date.fromisoformat(plan["exam_date"])
     res.minutes_per_day = mpd = int(plan["minutes_per_day"])
-    for d in plan["days"]:
-        for t in d["tasks"]:
-            if t["kind"] in ("reviews", "drill"):
-                if _is_drill(t):
-                    res.drills_planned += t["count"]
-                else:
-                    res.reviews_forecast += t["count"]
-            elif t["kind"] == "new_cards":
-                res.planned_new += t["count"]
+    res.reviews_forecast, res.drills_planned, res.planned_new = _planned(plan, start)
+    res.missed = miss
     res.has_done = "done" in cli.commands
     exam_cards = index.exam_cards(exam_id)
     exam_set = set(exam_cards)
 
     day = start
     while day < exam_date:
+        if day in miss:
+            res.days.append(DayRecord(day, "missed", 0, []))
+            day += timedelta(days=1)
+            continue
+        if miss and day > miss[-1] and res.replan_day is None:
+            res.return_today = json.loads(run(day, "today", "--format", "json").stdout)
+            res.course_log_at_return = course_log(db_path)
+            res.plan_before = plan
+            _replan(run, day, list(replan_args), res)
+            plan = res.plan_after = json.loads(run(day, "plan", "show", "--format", "json").stdout)
+            res.replan_day = day
+            res.minutes_per_day = mpd = int(plan["minutes_per_day"])
+            res.reviews_forecast, res.drills_planned, _new = _planned(plan, day)
+            # New cards planned: on the days followed before the miss, then on the new plan.
+            res.planned_new = _planned(res.plan_before, start, miss[0])[2] + _new
         today = json.loads(run(day, "today", "--format", "json").stdout)
         rec = DayRecord(day, today["status"], int(today["ahead_by"]), today["tasks"])
         rec.course_minutes = sum(t["minutes"] for t in today["tasks"] if t["kind"] in ("course", "practice_exam"))
@@ -376,14 +456,16 @@ def _run_plan(db_path, plan_args, start, name, seed, env, index) -> SimResult:
         res.first_exam_new_day = (exam_new_days[0] - start).days
         res.last_exam_new_before_exam = (exam_date - exam_new_days[-1]).days
     res.introduced = sum(r.new for r in res.days)
-    res.reviews_done = sum(r.reviews for r in res.days)
-    res.reasks_done = sum(r.reasks for r in res.days)
-    res.drills_done = sum(r.drills for r in res.days)
-    res.behind_mornings = sum(1 for r in res.days if r.status == "behind")
-    res.behind_beyond_today = sum(1 for r in res.days if r.ahead_by < -r.planned_new)
-    over = [r for r in res.days if r.minutes > mpd + 1e-9]
+    # The workload figures count from the replan day when there was one (the forecast does too).
+    measured = [r for r in res.days if res.replan_day is None or r.day >= res.replan_day]
+    res.reviews_done = sum(r.reviews for r in measured)
+    res.reasks_done = sum(r.reasks for r in measured)
+    res.drills_done = sum(r.drills for r in measured)
+    res.behind_mornings = sum(1 for r in measured if r.status == "behind")
+    res.behind_beyond_today = sum(1 for r in measured if r.ahead_by < -r.planned_new)
+    over = [r for r in measured if r.minutes > mpd + 1e-9]
     res.days_over = len(over)
-    worst = max(res.days, key=lambda r: r.minutes, default=None)
+    worst = max(measured, key=lambda r: r.minutes, default=None)
     if worst is not None:
         res.worst_day = (worst.day, worst.minutes)
 
@@ -392,9 +474,12 @@ def _run_plan(db_path, plan_args, start, name, seed, env, index) -> SimResult:
     # Self-check: every answer the driver gave is in the product's log, and nothing else.
     graded = sum(1 for row in history if not row["practice"])
     practice = len(history) - graded
-    if graded != res.introduced + res.reviews_done or practice != res.reasks_done + res.drills_done:
+    answered = res.introduced + sum(r.reviews for r in res.days)
+    answered_practice = sum(r.reasks + r.drills for r in res.days)
+    if graded != answered or practice != answered_practice:
         res.anomalies.append(f"log has {graded} graded + {practice} practice rows; the driver answered "
-                             f"{res.introduced + res.reviews_done} + {res.reasks_done + res.drills_done}")
+                             f"{answered} + {answered_practice}")
+    res.course_log_at_exam = course_log(db_path)
     last: dict[str, tuple[date, int]] = {}
     for row in history:
         if not row["practice"]:
