@@ -8,8 +8,18 @@ BIN := $(VENV)/bin
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-run: $(BIN)/python
+# `make run` reinstalls only when the package's sources changed: the stamp is newer than
+# every file that goes into the install (setup files, src/, the shipped decks).
+RUN_STAMP := $(VENV)/.studyplan-installed
+INSTALLED_FILES := setup.cfg pyproject.toml $(shell find src decks -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null)
+
+$(RUN_STAMP): $(BIN)/python $(INSTALLED_FILES)
 	$(BIN)/pip install --quiet --disable-pip-version-check .
+	touch $@
+
+run: $(RUN_STAMP)
+	@echo "To type 'studyplan ...' yourself, run: source $(abspath $(BIN))/activate"
+	@echo "(or install it for your user once with: pipx install .)"
 	$(BIN)/studyplan daily
 
 test: $(BIN)/python system-deps

@@ -36,7 +36,7 @@ def test_backup_default_name_is_timestamped_next_to_the_database(run, db_path):
     made = sorted(p for p in db_path.parent.iterdir() if p.name.startswith("study-2026120"))
     assert len(made) == 1 and made[0].suffix == ".db"
     assert f"backed up {db_path} to {made[0]}" in result.stdout
-    assert "4 review(s)" in result.stdout
+    assert "4 reviews" in result.stdout
     assert rows(made[0], "pragma integrity_check") == [("ok",)]
     assert rows(made[0], "pragma journal_mode") == [("delete",)]  # one self-contained file
     assert rows(made[0], "select card_id, grade from review_log order by id") == rows(

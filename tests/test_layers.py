@@ -20,10 +20,10 @@ CLI = {"cli", "cli_admin", "cli_cards"}
 CLI_MAY_IMPORT = {
     "studyplan", "study", "study_review", "study_reports", "study_cards", "study_admin", "workspace",
     "views", "plan_views", "stats", "review_views", "cohort", "terminal",
-    "errors", "plan", "advice", "dates", "text", "cli", "cli_admin", "cli_cards",
+    "errors", "plan", "advice", "dates", "text", "layout", "cli", "cli_admin", "cli_cards",
 }
 PURE = {
-    "sm2", "plan", "planner", "forecast", "metrics", "catalog", "advice", "queue", "errors", "text", "dates",
+    "sm2", "plan", "planner", "forecast", "metrics", "catalog", "advice", "queue", "errors", "text", "dates", "layout",
     "plan_views", "views", "stats", "review_views", "cohort", "anki", "exporting", "renames", "deck_rules",
     "calendar", "calendar.html", "calendar.text", "calendar.ics",
 }

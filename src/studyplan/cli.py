@@ -18,8 +18,10 @@ import click
 from studyplan import __version__
 from studyplan.dates import parse_date
 from studyplan.errors import StudyplanError
+from studyplan.layout import plural, wrap
 from studyplan.plan import DEFAULT_MINUTES_PER_DAY, MINUTES_RANGE, Request
-from studyplan.text import one_line
+from studyplan.terminal import terminal_width
+from studyplan.text import one_line, terminal
 
 
 def _date_option(ctx, param, value):
@@ -99,9 +101,9 @@ def exams(ws, exam):
     from studyplan.views import exam_detail, exams_table
 
     if exam:
-        click.echo(exam_detail(ws.exam(exam), ws.today))
+        click.echo(exam_detail(ws.exam(exam), ws.today, terminal_width()))
     else:
-        click.echo(exams_table(ws.catalog, ws.today))
+        click.echo(exams_table(ws.catalog, ws.today, terminal_width()))
 
 
 @cli.group()
@@ -124,12 +126,12 @@ def decks_check(ws, stale_days, strict):
     for problem in report.problems + report.warnings:
         click.echo(str(problem))
     if report.stale is not None and stale_days is not None:
-        click.echo(stale_text(report.stale, stale_days))
+        click.echo(stale_text(report.stale, stale_days, terminal_width()))
     if report.problems or (strict and report.warnings):
-        raise click.ClickException(f"{len(report.problems)} problem(s), {len(report.warnings)} warning(s) "
+        raise click.ClickException(f"{plural(len(report.problems), 'problem')}, {plural(len(report.warnings), 'warning')} "
                                    f"in {report.folder}")
-    click.echo(f"ok: {report.decks} decks, {report.cards} cards, {report.courses} courses in {report.folder}"
-               + (f", {len(report.warnings)} warning(s)" if report.warnings else ""))
+    click.echo(f"ok: {plural(report.decks, 'deck')}, {plural(report.cards, 'card')}, {plural(report.courses, 'course')} "
+               f"in {report.folder}" + (f", {plural(len(report.warnings), 'warning')}" if report.warnings else ""))
 
 
 @decks.command("sync")
@@ -139,7 +141,8 @@ def decks_sync(ws):
     from studyplan.study_cards import sync_decks
 
     result = sync_decks(ws)
-    click.echo(f"synced {ws.decks_dir}: {result.added} added, {result.updated} updated, "
+    # The folder on a line of its own: a long path must not split the counts.
+    click.echo(f"synced {ws.decks_dir}:\n  {result.added} added, {result.updated} updated, "
                f"{result.retired} retired, {result.restored} restored, {result.unchanged} unchanged")
 
 
@@ -153,7 +156,7 @@ def decks_import(ws, file, exam, domain):
     from studyplan.study_cards import import_anki
 
     report = import_anki(ws, file, exam, domain)
-    click.echo(f"imported {report.added} card(s) into {exam}/{domain} from {file.name}; "
+    click.echo(f"imported {plural(report.added, 'card')} into {exam}/{domain} from {file.name}; "
                f"{report.present} already present")
 
 
@@ -161,7 +164,8 @@ def decks_import(ws, file, exam, domain):
 @cli.command()
 @click.option("--cloud", type=click.Choice(["gcp", "aws", "azure", "databricks", "none"]), help="Your team's main platform.")
 @click.option("--employer", type=click.Choice(["enterprise", "consulting", "cloud-vendor", "startup", "midsize-product", "research-lab"]),
-              help="The kind of employer you work for or target.")
+              metavar="KIND", help="The kind of employer you work for or target: enterprise, consulting, cloud-vendor, "
+                                   "startup, midsize-product or research-lab.")
 @click.option("--production-years", type=click.FloatRange(min=0), help="Years of production ML engineering experience.")
 @click.option("--employer-pays/--self-funded", default=None, help="Whether your employer pays for the exam.")
 @click.option("--role", type=click.Choice(["engineering", "research"]), help="The role you are aiming for.")
@@ -171,36 +175,26 @@ def advise(ws, cloud, employer, production_years, employer_pays, role, ml_knowle
     """Should you certify, and which exam? The article's guidance as a short questionnaire."""
     from studyplan import study
     from studyplan.advice import CLOUDS, EMPLOYERS, ROLES, Answers
+    from studyplan.views import advice_text
 
     interactive = sys.stdin.isatty()
     def ask(value, name, prompt, **kw):
         if value is not None:
             return value
         if not interactive:
-            raise click.UsageError(f"--{name} is required when standard input is not a terminal")
+            raise click.UsageError(f"{name} is required when standard input is not a terminal")
         return click.prompt(prompt, **kw)
 
     answers = Answers(
-        cloud=ask(cloud, "cloud", "Main cloud platform", type=click.Choice(CLOUDS)),
-        employer=ask(employer, "employer", "Employer type", type=click.Choice(EMPLOYERS)),
-        production_years=ask(production_years, "production-years", "Years of production ML experience", type=click.FloatRange(min=0)),
-        employer_pays=ask(employer_pays, "employer-pays", "Does your employer pay for the exam?", type=bool),
-        role=ask(role, "role", "Role you are aiming for", type=click.Choice(ROLES)),
-        ml_knowledge=ask(ml_knowledge, "ml-knowledge", "Have you trained and evaluated ML models before?", type=bool),
+        cloud=ask(cloud, "--cloud", "Main cloud platform", type=click.Choice(CLOUDS)),
+        employer=ask(employer, "--employer", "Employer type", type=click.Choice(EMPLOYERS)),
+        production_years=ask(production_years, "--production-years", "Years of production ML experience", type=click.FloatRange(min=0)),
+        employer_pays=ask(employer_pays, "--employer-pays or --self-funded", "Does your employer pay for the exam?", type=bool),
+        role=ask(role, "--role", "Role you are aiming for", type=click.Choice(ROLES)),
+        ml_knowledge=ask(ml_knowledge, "--ml-knowledge or --no-ml-knowledge", "Have you trained and evaluated ML models before?", type=bool),
     )
     report = study.advise(ws, answers)
-    advice = report.advice
-    if advice.certify:
-        click.echo(f"Recommendation: {one_line(report.exam_name)} ({advice.exam}), background '{advice.background}', "
-                   f"prepare {advice.prep}.")
-    else:
-        click.echo("Recommendation: skip certification for now and build a portfolio project instead.")
-    click.echo("Why:")
-    for reason in advice.reasons:
-        click.echo(f"  - {one_line(reason)}")
-    click.echo("Courses, in order: " + "; ".join(advice.courses))
-    if advice.certify:
-        click.echo(f"Next: studyplan plan create --exam {advice.exam} --background {advice.background}")
+    click.echo(terminal(advice_text(report.advice, report.exam_name, terminal_width())))
 
 
 
@@ -283,8 +277,8 @@ def plan_create(ws, exam, background, start, exam_date, minutes_per_day, days, o
         raise _plan_refusal(exc, "studyplan plan create") from None
     if report.warning:
         click.echo(f"warning: {one_line(report.warning)}", err=True)
-    click.echo(plan_summary(report))
-    click.echo("Next: 'studyplan today', 'studyplan review', 'studyplan done', 'studyplan calendar -o plan.html'.")
+    click.echo(plan_summary(report, terminal_width()))
+    click.echo("Next: 'studyplan today', 'studyplan review', 'studyplan done',\n      'studyplan calendar -o plan.html'.")
 
 
 @plan.command("show")
@@ -300,7 +294,7 @@ def plan_show(ws, start, end, fmt):
     current = study.active_plan(ws)
     if current is None:
         raise StudyplanError(study.NO_PLAN)
-    click.echo(plan_text(current, study.plan_labels(ws, current.exam), fmt, start, end))
+    click.echo(plan_text(current, study.plan_labels(ws, current.exam), fmt, start, end, terminal_width()))
 
 
 @cli.command()
@@ -314,7 +308,7 @@ def today(ws, fmt):
     from studyplan.plan_views import today_text
 
     report = study.today_report(ws)
-    click.echo(json.dumps(report.to_dict(), indent=2) if fmt == "json" else today_text(report))
+    click.echo(json.dumps(report.to_dict(), indent=2) if fmt == "json" else today_text(report, terminal_width()))
 
 
 @cli.command()
@@ -327,12 +321,12 @@ def done(ws, course, module):
 
     report = study.mark_done(ws, course, module)
     if not report.checked and not report.already:
-        click.echo(f"Nothing to check off: the plan has no course block or practice exam on {ws.today} "
-                   "(a whole module: studyplan done --course ID --module N).")
+        click.echo(wrap(f"Nothing to check off: the plan has no course block or practice exam on {ws.today} "
+                        "(a whole module: studyplan done --course ID --module N).", terminal_width()))
     for name in report.checked:
-        click.echo(f"done: {one_line(name)}")
+        click.echo(wrap(one_line(name), terminal_width(), "done: "))
     for name in report.already:
-        click.echo(f"already checked off: {one_line(name)}")
+        click.echo(wrap(one_line(name), terminal_width(), "already checked off: "))
 
 
 @cli.command()
@@ -342,18 +336,20 @@ def done(ws, course, module):
 @click.option("--new-cards", "new_cards", type=click.IntRange(min=0), metavar="N",
               help="Plan at most N of the exam's cards in all (cards already studied included).")
 @click.option("--long-days", callback=_weekdays, metavar="DAY,...", help="Weekdays with room for a practice exam.")
+@click.option("--force", is_flag=True, help="Accept an exam date outside the recommended range.")
 @pass_workspace
-def replan(ws, minutes_per_day, exam_date, skip_courses, new_cards, long_days):
+def replan(ws, minutes_per_day, exam_date, skip_courses, new_cards, long_days, force):
     """After missed days (or when ahead): spread what is left over the days left."""
     from studyplan import study
     from studyplan.plan import PlanError
     from studyplan.plan_views import plan_summary
 
     try:
-        report = study.replan(ws, minutes_per_day, exam_date, tuple(skip_courses), new_cards, long_days or None)
+        report = study.replan(ws, minutes_per_day, exam_date, tuple(skip_courses), new_cards, long_days or None,
+                              force)
     except PlanError as exc:
         raise _plan_refusal(exc, "studyplan replan") from None
-    click.echo(plan_summary(report))
+    click.echo(plan_summary(report, terminal_width()))
 
 # ---------------------------------------------------------------- review
 
@@ -383,7 +379,7 @@ def review(ws, max_cards, domain, new_only, reviews_only, exam, drill):
     console = TerminalConsole(colour) if sys.stdin.isatty() else LineConsole(colour)
     with console, _signals_interrupt():
         outcome = start.session.run(console)
-    click.echo(summary_text(finish_report(ws, outcome)))
+    click.echo(summary_text(finish_report(ws, outcome), terminal_width()))
 
 
 class _signals_interrupt:
@@ -422,7 +418,7 @@ def stats(ws, exam, fmt):
     if fmt == "json":
         click.echo(json.dumps(stats_json(report), indent=2))
     else:
-        click.echo(stats_text(report))
+        click.echo(stats_text(report, terminal_width()))
 
 
 def _time_option(ctx, param, value):
@@ -475,15 +471,16 @@ def daily(ws, exam, background, output):
 
     report = study.daily(ws, exam, background)
     synced = report.synced
-    click.echo(f"Decks: {report.cards} cards in {report.decks} decks"
-               + (f" ({synced.added} new, {synced.updated} updated)" if synced and synced.changed else "")
-               + f"; database {report.database}")
+    width = terminal_width()
+    click.echo(wrap(f"Decks: {report.cards} cards in {report.decks} decks"
+                    + (f" ({synced.added} new, {synced.updated} updated)" if synced and synced.changed else "")
+                    + f"; database {report.database}", width))
     if report.first_plan is not None:
         first = report.first_plan.plan
-        click.echo(f"Made a first plan: {first.exam} ({background}), exam on {first.exam_date}, "
-                   f"{first.minutes_per_day} min a day. Change it with 'studyplan plan create --yes ...'.")
+        click.echo(wrap(f"Made a first plan: {first.exam} ({background}), exam on {first.exam_date}, "
+                        f"{first.minutes_per_day} min a day. Change it with 'studyplan plan create --yes ...'.", width))
     click.echo()
-    click.echo(today_text(report.today))
+    click.echo(today_text(report.today, width))
     save_calendar(ws, output, "html")
     click.echo(f"\nPrintable calendar: {output.resolve()}")
     if sys.stdin.isatty() and sys.stdout.isatty():
@@ -509,7 +506,7 @@ def export_reviews(ws, fmt, output):
 
     if output:
         count = export_reviews_to(ws, fmt, Path(output))
-        click.echo(f"wrote {count} review(s) to {output}", err=True)
+        click.echo(f"wrote {plural(count, 'review')} to {output}", err=True)
     else:
         export_reviews(ws, fmt, sys.stdout)
 

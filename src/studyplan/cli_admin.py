@@ -23,7 +23,7 @@ def backup(ws, file):
     from studyplan.study_admin import backup as run
 
     report = run(ws, file)
-    click.echo(f"backed up {report.database} to {report.backup} ({report.contents})")
+    click.echo(f"backed up {report.database} to {report.backup}\n({report.contents})")
 
 
 @click.command()
@@ -40,7 +40,7 @@ def restore(ws, file):
     from studyplan.study_admin import restore as run
 
     report = run(ws, file)
-    click.echo(f"restored {report.database} from {report.backup} ({report.contents})")
+    click.echo(f"restored {report.database} from {report.backup}\n({report.contents})")
     if report.previous is not None:
         click.echo(f"the database it replaced is kept as {report.previous}")
 
@@ -53,5 +53,6 @@ def cohort(ws, exam, fmt):
     """Every learner on the database: plan progress, reviews, readiness and days to the exam."""
     from studyplan.cohort import render
     from studyplan.study_reports import cohort_report
+    from studyplan.terminal import terminal_width
 
-    click.echo(render(cohort_report(ws, exam), ws.today, fmt))
+    click.echo(render(cohort_report(ws, exam), ws.today, fmt, terminal_width()))

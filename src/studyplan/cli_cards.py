@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import click
 
+from studyplan.layout import plural
+
 
 @click.group()
 def cards():
@@ -41,4 +43,4 @@ def cards_unsuspend(ws, card_ids):
     from studyplan.text import one_line
 
     report = unsuspend(ws, list(card_ids))
-    click.echo(f"unsuspended {len(report.card_ids)} card(s): {one_line(', '.join(report.card_ids))}")
+    click.echo(f"unsuspended {plural(len(report.card_ids), 'card')}: {one_line(', '.join(report.card_ids))}")

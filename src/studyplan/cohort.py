@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from studyplan.layout import DEFAULT_WIDTH, fit_table, plural, wrap
 from studyplan.text import one_line, safe_rows, terminal
 
 
@@ -63,42 +64,46 @@ class LearnerProgress:
 
 # ---------------------------------------------------------------- pure rendering
 
-COLUMNS = ("learner", "exam", "exam date", "days left", "new cards", "vs plan", "reviews", "last 7 days",
+COLUMNS = ("learner", "exam", "exam date", "days left", "new cards", "vs plan", "reviews (7 days)",
            "last review", "readiness")
+
+
+def _day(d: date | None) -> str:
+    """'5 Jan 2027': a date that wraps to two short lines in a narrow column."""
+    return "-" if d is None else f"{d.day} {d:%b %Y}"
 
 
 def _row(p: LearnerProgress) -> list[Any]:
     dash = "-"
     ahead = p.ahead_by
     return [
-        p.learner, p.exam or dash, p.exam_date.isoformat() if p.exam_date else dash,
+        p.learner, p.exam or dash, _day(p.exam_date),
         dash if p.days_to_exam is None else p.days_to_exam,
         f"{p.new_done}" if p.new_planned is None else f"{p.new_done}/{p.new_planned}",
         dash if ahead is None else ("on track" if ahead == 0 else f"{ahead:+d}"),
-        p.reviews, p.reviews_7d, p.last_review.isoformat() if p.last_review else dash,
+        f"{p.reviews} ({p.reviews_7d})", _day(p.last_review),
         dash if p.readiness is None else f"{p.readiness:.0%}",
     ]
 
 
-def render_table(rows: list[LearnerProgress], today: date) -> str:
-    from tabulate import tabulate
-
+def render_table(rows: list[LearnerProgress], today: date, width: int = DEFAULT_WIDTH) -> str:
+    """The cohort as a table that fits *width* columns, with a headline and a note on the figures."""
     if not rows:
         return f"No learners on this database yet (as of {today})."
     with_plan = [r for r in rows if r.exam]
     behind = sum(1 for r in with_plan if (r.ahead_by or 0) < 0)
-    head = (f"Cohort on {today}: {len(rows)} learner(s), {len(with_plan)} with a plan, {behind} behind it")
+    head = f"Cohort on {today}: {plural(len(rows), 'learner')}, {len(with_plan)} with a plan, {behind} behind it"
     if with_plan:
         mean = sum(r.readiness or 0 for r in with_plan) / len(with_plan)
         head += f"; mean readiness {mean:.0%}"
-    table = tabulate(safe_rows([_row(r) for r in rows]), headers=COLUMNS, disable_numparse=True,
-                     colalign=("left", "left", "left", "right", "right", "right", "right", "right", "left", "right"))
-    note = ("new cards: introduced / planned before today; readiness: predicted recall on the exam day, "
-            "weighted by domain weight")
-    return terminal("\n".join([head, "", table, "", note]))
+    table = fit_table(safe_rows([_row(r) for r in rows]), COLUMNS, width, wrap_columns=range(len(COLUMNS)),
+                      colalign=("left", "left", "left", "right", "right", "right", "right", "left", "right"))
+    note = ("new cards: introduced / planned before today; reviews: all, and (in the last 7 days); readiness: "
+            "predicted recall on the exam day, weighted by domain weight")
+    return terminal("\n".join([wrap(head, width), "", table, "", wrap(note, width)]))
 
 
-def render_json(rows: list[LearnerProgress], today: date) -> str:
+def render_json(rows: list[LearnerProgress], today: date, width: int = DEFAULT_WIDTH) -> str:
     return json.dumps({"date": today.isoformat(), "learners": [r.to_dict() for r in rows]}, indent=2)
 
 
@@ -106,7 +111,7 @@ CSV_FIELDS = ("learner", "exam", "background", "exam_date", "days_to_exam", "new
               "new_cards_planned_to_date", "ahead_by", "status", "reviews", "reviews_7d", "last_review", "readiness")
 
 
-def render_csv(rows: list[LearnerProgress], today: date) -> str:
+def render_csv(rows: list[LearnerProgress], today: date, width: int = DEFAULT_WIDTH) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
@@ -119,5 +124,6 @@ def render_csv(rows: list[LearnerProgress], today: date) -> str:
 RENDERERS = {"table": render_table, "json": render_json, "csv": render_csv}
 
 
-def render(rows: list[LearnerProgress], today: date, fmt: str = "table") -> str:
-    return RENDERERS[fmt](rows, today)
+def render(rows: list[LearnerProgress], today: date, fmt: str = "table", width: int = DEFAULT_WIDTH) -> str:
+    """The cohort as table (fitted to *width*), json or csv."""
+    return RENDERERS[fmt](rows, today, width)

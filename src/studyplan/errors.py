@@ -1,5 +1,9 @@
 """The one exception type a user can cause; the CLI prints it as a single line."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+
 
 class StudyplanError(Exception):
     """A problem the user can fix: bad input, a missing file, an unknown exam.
@@ -25,3 +29,15 @@ class NotSaved(StudyplanError):
 class DatabaseReplaced(NotSaved):
     """The database file was replaced (a restore, a copy) while this process had it open:
     writing on would go to the file that is no longer the database."""
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """The phrase ": did you mean 'x'?" naming the choice closest to a mistyped *value*, or ''.
+
+    Close spelling first (difflib); else the only choice that contains *value* ('pmle').
+    """
+    from difflib import get_close_matches
+
+    known = sorted(choices)
+    close = get_close_matches(value, known, n=1, cutoff=0.6)
+    if not close and value:
+        close = [c for c in known if value.lower() in c.lower()]
+    return f": did you mean '{close[0]}'?" if len(close) == 1 else ""

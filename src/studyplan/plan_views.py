@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from tabulate import tabulate
 
+from studyplan.layout import DEFAULT_WIDTH, fit_table, plural, wrap
 from studyplan.plan import Day, Plan, Task, TaskKind
-from studyplan.text import one_line, safe_rows, terminal
+from studyplan.text import safe_rows, terminal
 
 if TYPE_CHECKING:
     from studyplan.study import PlanReport, TodayReport
@@ -27,6 +28,8 @@ class PlanLabels:
     domains: Mapping[str, str] = field(default_factory=dict)
     courses: Mapping[str, str] = field(default_factory=dict)
     modules: Mapping[tuple[str, int], str] = field(default_factory=dict)
+    providers: Mapping[str, str] = field(default_factory=dict)
+    urls: Mapping[str, str] = field(default_factory=dict)
 
     def domain(self, domain_id: str) -> str:
         return self.domains.get(domain_id, domain_id)
@@ -35,6 +38,13 @@ class PlanLabels:
         course = self.courses.get(course_id, course_id)
         module = self.modules.get((course_id, number), f"module {number}")
         return f"{course}: {module}"
+
+    def course_line(self, course_id: str) -> str:
+        """'Course title (provider): url', leaving out what the catalog does not give."""
+        provider = self.providers.get(course_id, "")
+        url = self.urls.get(course_id, "")
+        return (self.courses.get(course_id, course_id) + (f" ({provider})" if provider else "")
+                + (f": {url}" if url else ""))
 
 
 def task_title(task: Task, labels: PlanLabels) -> str:
@@ -59,11 +69,6 @@ def task_title(task: Task, labels: PlanLabels) -> str:
     if kind == TaskKind.FREE:
         return "Nothing planned: free day"
     return f"Exam: {labels.exam_name}" + (f" ({task.count} min)" if task.count else "")
-
-
-def plural(n: int, word: str) -> str:
-    """'1 card', '2 cards'."""
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def task_summary(task: Task, labels: PlanLabels) -> str:
@@ -100,8 +105,9 @@ def select_days(plan: Plan, start: date | None, end: date | None) -> list[Day]:
     return [d for d in plan.days if (start is None or d.date >= start) and (end is None or d.date <= end)]
 
 
-def plan_text(plan: Plan, labels: PlanLabels, fmt: str, start: date | None = None, end: date | None = None) -> str:
-    """The plan as table | md | csv | json, limited to [start, end]."""
+def plan_text(plan: Plan, labels: PlanLabels, fmt: str, start: date | None = None, end: date | None = None,
+              width: int = DEFAULT_WIDTH) -> str:
+    """The plan as table | md | csv | json, limited to [start, end]; the table fits *width* columns."""
     days = select_days(plan, start, end)
     if fmt == "json":
         return json.dumps(plan_dict(plan, labels, days), indent=2)
@@ -111,38 +117,62 @@ def plan_text(plan: Plan, labels: PlanLabels, fmt: str, start: date | None = Non
         writer.writerow(["date", "phase", "kind", "title", "domain", "count", "minutes", "course_id", "module"])
         for d in days:
             for t in d.tasks:
-                writer.writerow([d.date.isoformat(), d.phase, str(t.kind), one_line(task_title(t, labels)),
-                                 one_line(t.domain), t.count,
-                                 t.minutes, one_line(t.course_id), t.module or ""])
+                writer.writerow([d.date.isoformat(), d.phase, str(t.kind), task_title(t, labels), t.domain, t.count,
+                                 t.minutes, t.course_id, t.module or ""])
         return terminal(out.getvalue().rstrip("\n"))
-    rows = [[d.date.isoformat(), f"{d.date:%a}", d.phase, d.minutes,
-             "; ".join(task_summary(t, labels) for t in d.tasks)] for d in days]
+    # One task a line on a terminal; a Markdown cell cannot hold line breaks.
+    joiner = "; " if fmt == "md" else "\n"
+    rows = [[d.date.isoformat(), f"{d.date:%a}", phase_name(d.phase), d.minutes,
+             joiner.join(task_summary(t, labels) for t in d.tasks)] for d in days]
     head = (f"{plan.exam} plan ({plan.background}): {plan.start} to exam on {plan.exam_date}, "
             f"{plan.minutes_per_day} min a day")
-    table = tabulate(safe_rows(rows), headers=["date", "day", "phase", "min", "tasks"],
-                     tablefmt="github" if fmt == "md" else "simple", maxcolwidths=[None, None, None, None, 90])
-    notes = "".join(f"\nNote: {n}" for n in plan.notes)
-    return terminal(f"{head}{notes}\n\n{table}")
+    if fmt == "md":
+        table = str(tabulate(safe_rows(rows), headers=["date", "day", "phase", "min", "tasks"], tablefmt="github"))
+        notes = "".join(f"\nNote: {n}" for n in plan.notes)
+        links = "".join(f"\n- {t}" for t in course_links(days, labels))
+        return terminal(f"{head}{notes}\n\n{table}" + (f"\n\nCourses:{links}" if links else ""))
+    table = fit_table(safe_rows(rows), ["date", "day", "phase", "min", "tasks"], width, wrap_columns=(2, 4),
+                      colalign=("left", "left", "left", "right", "left"))
+    notes = "".join("\n" + wrap(n, width, "Note: ") for n in plan.notes)
+    links = "".join("\n" + wrap(t, width, "  - ") for t in course_links(days, labels))
+    return terminal(f"{wrap(head, width)}{notes}\n\n{table}" + (f"\n\nCourses:{links}" if links else ""))
 
 
-def plan_summary(report: PlanReport) -> str:
+def phase_name(phase: str) -> str:
+    """A phase as words: 'final_review' -> 'final review'."""
+    return phase.replace("_", " ")
+
+
+def course_links(days: list[Day], labels: PlanLabels) -> list[str]:
+    """'Production ML Systems (Google Cloud): https://...' for each course the days hold, in order."""
+    seen: dict[str, None] = {}
+    for d in days:
+        for t in d.tasks:
+            if t.kind == TaskKind.COURSE and t.course_id:
+                seen.setdefault(t.course_id, None)
+    return [labels.course_line(c) for c in seen]
+
+
+def plan_summary(report: PlanReport, width: int = DEFAULT_WIDTH) -> str:
     """What `plan create` and `replan` print: the plan's span and figures, and its notes."""
     plan = report.plan
-    lines = [f"{report.headline}: {plan.start if report.since is None else report.since} to the exam on "
-             f"{plan.exam_date} ({plural(report.study_days, 'study day')}, {plural(report.new_cards, 'new card')}, "
-             f"new cards done by {report.last_new_card}, up to {plan.minutes_per_day} min a day)."]
-    lines.extend(f"Note: {n}" for n in plan.notes)
+    lines = [wrap(f"{report.headline}: {plan.start if report.since is None else report.since} to the exam on "
+                  f"{plan.exam_date} ({plural(report.study_days, 'study day')}, {plural(report.new_cards, 'new card')}, "
+                  f"new cards done by {report.last_new_card}, up to {plan.minutes_per_day} min a day).", width)]
+    lines.extend(wrap(n, width, "Note: ") for n in plan.notes)
     return terminal("\n".join(lines))
 
 
-def today_text(report: TodayReport) -> str:
-    """Today's tasks for the terminal."""
-    lines = [f"{report.date:%A %Y-%m-%d} · {report.exam} · {report.phase.replace('_', ' ')} · "
-             f"{plural(report.days_left, 'day')} to the exam on {report.exam_date}"]
+def today_text(report: TodayReport, width: int = DEFAULT_WIDTH) -> str:
+    """Today's tasks for the terminal, wrapped to *width* columns, with today's course links."""
+    lines = [wrap(f"{report.date:%A %Y-%m-%d} · {report.exam} · {phase_name(report.phase)} · "
+                  f"{plural(report.days_left, 'day')} to the exam on {report.exam_date}", width)]
     if report.planned:
         lines.append("Planned:")
-        lines.extend(f"  - {one_line(task_summary(t, report.labels))}" for t in report.planned)
-    lines.append(f"Now: {plural(report.due_now, 'card')} due, {plural(report.new_left, 'new card')} and "
-                 f"{report.course_left} course minutes left today, about {report.minutes} min")
-    lines.append(report.status_line)
+        lines.extend(wrap(task_summary(t, report.labels), width, "  - ") for t in report.planned)
+        day = Day(report.date, report.phase, tuple(report.planned))
+        lines.extend(wrap(link, width, "  Course: ", " " * 4) for link in course_links([day], report.labels))
+    lines.append(wrap(f"Now: {plural(report.due_now, 'card')} due, {plural(report.new_left, 'new card')} and "
+                      f"{plural(report.course_left, 'course minute')} left today, about {report.minutes} min", width))
+    lines.append(wrap(report.status_line, width))
     return terminal("\n".join(lines))

@@ -727,7 +727,7 @@ def replan(plan: Plan, exam: Exam, courses: Sequence[Course], today: date, progr
     _validate(request)
     lo, hi = length_range(plan.background, plan.start)
     if exam_date != plan.exam_date:
-        check_dates(exam, replace(request, start=plan.start, force=False), exam_date)
+        check_dates(exam, replace(request, start=plan.start), exam_date)
     check_retired(exam, exam_date)
     kept = tuple(d for d in plan.days if d.date < start)
     spread = replace(request, start=start, exam_date=exam_date, force=True)
@@ -756,9 +756,10 @@ def _refusal(cls: type[PlanError], exam: Exam, courses: Sequence[Course], reques
         message = f"{reason} Changes that fit: {listed}."
     else:
         message = (f"The plan does not fit: it is about {short} minutes short, and no single change fits: not "
-                   f"{MINUTES_RANGE[1]} minutes a day, not the latest exam date in the range "
-                   f"({range_start + timedelta(days=(request.start - range_start).days + hi)}), not skipping a "
-                   f"course, not fewer new cards.")
+                   f"{MINUTES_RANGE[1]} minutes a day (--minutes-per-day {MINUTES_RANGE[1]}), not the latest exam "
+                   f"date in the range (--exam-date "
+                   f"{range_start + timedelta(days=(request.start - range_start).days + hi)}), not skipping a "
+                   f"course (--skip-course ID), not fewer new cards (--new-cards N).")
     return cls(message, remedies=remedies, shortfall=short, reason=reason)
 
 

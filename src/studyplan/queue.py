@@ -17,6 +17,7 @@ class Console(Protocol):
     def back(self, card: QueueCard) -> None: ...
     def read(self, revealed: bool) -> str | None: ...   # an action, a digit "0".."5", or None at end of input
     def say(self, text: str) -> None: ...
+    def after(self, text: str) -> None: ...  # one quiet line after a grade: when the card comes back
 
 
 @dataclass
@@ -25,6 +26,33 @@ class Progress:
     left: int
     seconds: float
     reask: bool = False
+    minutes_left: float = 0.0  # the cards left, this one included, at the planner's minutes per card
+
+    def line(self) -> str:
+        """'3 done / 7 left · about 9 min'."""
+        return f"{self.done} done / {self.left} left · about {max(1, round(self.minutes_left))} min"
+
+
+def when_back(today: date, due: date | None, reask: bool, practice: bool) -> str:
+    """The line after a grade: 'back in 6 days, Sun 6 Dec', or when a re-ask comes first,
+    'again at the end of this session; then back in 1 day, Wed 2 Dec'."""
+    if due is None:
+        back = ""
+    else:
+        days = (due - today).days
+        when = "today" if days <= 0 else "tomorrow" if days == 1 else f"in {days} days"
+        back = f"back {when}, {due:%a} {due.day} {due:%b}"
+    if reask:
+        return "again at the end of this session" + (f"; then {back}" if back else "")
+    if practice:
+        return f"practice: the schedule is unchanged ({back.replace('back', 'due', 1)})" if back else "practice"
+    return back
+
+
+def minutes_left(cards: list[QueueCard], reasks: int, new: float, review: float, drill: float,
+                 reask: float) -> float:
+    """The minutes the cards left take at the planner's per-card minutes."""
+    return sum(drill if c.drill else new if c.is_new else review for c in cards) + reasks * reask
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from studyplan.layout import DEFAULT_WIDTH, fit_table, plural, wrap
 from studyplan.text import one_line, safe_rows, terminal
 
 if TYPE_CHECKING:
@@ -11,10 +12,9 @@ if TYPE_CHECKING:
     from studyplan.study_review import SessionReport
 
 
-def summary_text(report: SessionReport) -> str:
-    """The end-of-session summary: cards and correct by domain, time, forecast, streak."""
-    from tabulate import tabulate
-
+def summary_text(report: SessionReport, width: int = DEFAULT_WIDTH) -> str:
+    """The end-of-session summary: cards and correct by domain, time, forecast, streak,
+    fitted to *width* columns."""
     outcome = report.outcome
     scheduled = outcome.scheduled
     rows = [[d, n, c, f"{c / n:.0%}" if n else "-", r] for d, n, c, r in report.by_domain]
@@ -23,15 +23,16 @@ def summary_text(report: SessionReport) -> str:
                  len(outcome.graded) - len(scheduled)])
     minutes, seconds = divmod(int(outcome.seconds), 60)
     lines = ["", "Session " + ("stopped early" if outcome.quit_early else "complete")
-             + f": {len(scheduled)} card(s) in {minutes} min {seconds:02d} s",
-             tabulate(safe_rows(rows), headers=["domain", "cards", "correct", "rate", "re-asks"])]
+             + f": {plural(len(scheduled), 'card')} in {minutes} min {seconds:02d} s",
+             fit_table(safe_rows(rows), ["domain", "cards", "correct", "rate", "re-asks"], width, wrap_columns=(0,),
+                       colalign=("left", "right", "right", "right", "right"))]
     if outcome.suspended:
-        lines.append("suspended: " + ", ".join(outcome.suspended))
+        lines.append(wrap(", ".join(outcome.suspended), width, "suspended: "))
     if outcome.leeches:
-        lines.append("new leeches: " + ", ".join(outcome.leeches))
-    forecast = " ".join(f"{d:%a} {n}" for d, n in sorted(report.forecast.items())) or "none"
-    lines.append(f"due next 7 days: {forecast}")
-    lines.append(f"streak: {report.streak} day(s)")
+        lines.append(wrap(", ".join(outcome.leeches), width, "new leeches: "))
+    forecast = ", ".join(f"{d:%a} {d.day} {d:%b}: {n}" for d, n in sorted(report.forecast.items()) if n) or "none"
+    lines.append(wrap(forecast, width, "Due in the next 7 days: "))
+    lines.append(f"Streak: {plural(report.streak, 'day')} in a row")
     return terminal("\n".join(lines))
 
 

@@ -21,6 +21,7 @@ from studyplan.db.reviews import (
     undo_suspend,
 )
 from studyplan.errors import DatabaseReplaced, NotSaved
+from studyplan.forecast import DRILL_MINUTES, NEW_CARD_MINUTES, REASK_MINUTES, REVIEW_MINUTES
 from studyplan.metrics import LEECH_LAPSES, needs_reask
 from studyplan.queue import (
     EDIT,
@@ -31,6 +32,8 @@ from studyplan.queue import (
     Console,
     Progress,
     QueueCard,
+    minutes_left,
+    when_back,
 )
 
 
@@ -105,13 +108,20 @@ class ReviewSession:
     def _left(self) -> int:
         return len(self.pending) + len(self.reasks)
 
+    def _minutes_left(self, current: QueueCard, reask: bool) -> float:
+        """This card and the ones left, at the planner's minutes per card."""
+        cards = list(self.pending) + ([] if reask else [current])
+        return minutes_left(cards, len(self.reasks) + reask, NEW_CARD_MINUTES, REVIEW_MINUTES, DRILL_MINUTES,
+                            REASK_MINUTES)
+
     def _loop(self, console: Console, started: float) -> None:
         while self.pending or self.reasks:
             reask = not self.pending
             card = self.reasks.popleft() if reask else self.pending.popleft()
             practice = reask or card.drill  # re-asks and drills never move the schedule
             shown = self.clock()
-            console.front(card, Progress(len(self.outcome.graded), self._left() + 1, shown - started, reask))
+            console.front(card, Progress(len(self.outcome.graded), self._left() + 1, shown - started, reask,
+                                         self._minutes_left(card, reask)))
             revealed = False
             while True:
                 action = console.read(revealed)
@@ -164,8 +174,10 @@ class ReviewSession:
         if result.leech:
             self.outcome.leeches.append(card.card_id)
             console.say(f"{card.card_id} is now a leech (failed {LEECH_LAPSES} times): consider rewriting or suspending it")
-        if needs_reask(grade) and not card.drill:
+        again = needs_reask(grade) and not card.drill
+        if again:
             self.reasks.append(card)
+        console.after(when_back(self.today, result.state.due, again, practice))
 
     def _suspend(self, console: Console, card: QueueCard, reask: bool) -> None:
         try:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from studyplan.text import one_line, safe_rows, terminal
+from studyplan.layout import DEFAULT_WIDTH, fit_table, plural, wrap
+from studyplan.text import safe_rows, terminal
 
 if TYPE_CHECKING:
     from studyplan.study_reports import StatsReport
@@ -43,8 +44,13 @@ def bar_chart(counts: dict[date, int], start: date, days: int, width: int = 40) 
     """One line per day: weekday, date, a bar scaled to the largest count, the count."""
     values = [counts.get(start + timedelta(days=i), 0) for i in range(days)]
     top = max(values, default=0) or 1
-    return [f"{start + timedelta(days=i):%a %m-%d} {BAR * round(v / top * width):<{width}} {v}"
+    return [f"{_day(start + timedelta(days=i))} {BAR * round(v / top * width):<{width}} {v}"
             for i, v in enumerate(values)]
+
+
+def _day(d: date) -> str:
+    """'Tue  8 Dec': a date that reads as one, in a fixed width for columns."""
+    return f"{d:%a} {d.day:>2} {d:%b}"
 
 
 def heatmap(counts: dict[date, int], today: date, weeks: int = 12) -> list[str]:
@@ -87,21 +93,25 @@ def stats_json(report: StatsReport) -> dict[str, Any]:
     }
 
 
-def stats_text(report: StatsReport) -> str:
-    """The stats report for the terminal: table, forecast bars, heatmap, leeches."""
-    from tabulate import tabulate
-
-    rows = [[d.domain, f"{d.weight:.0%}", d.total, d.new, d.learning, d.mature, d.suspended, d.leeches,
+def stats_text(report: StatsReport, width: int = DEFAULT_WIDTH) -> str:
+    """The stats report for the terminal, fitted to *width* columns: table, forecast bars,
+    heatmap, leeches."""
+    rows = [[d.domain, f"{d.weight:.0%}", d.total, d.new, d.learning, d.mature, f"{d.suspended} ({d.leeches})",
              pct(d.retention), pct(d.readiness)] for d in report.domains]
     head = (f"{report.exam} on {report.date}: readiness {report.readiness:.0%} (predicted recall on "
             f"{report.readiness_on}), retention (30 days) {pct(report.retention_30d)}")
     if report.exam_date:
-        head += f", {(report.exam_date - report.date).days} day(s) to the exam"
-    out = [head, "", tabulate(safe_rows(rows), headers=["domain", "weight", "cards", "new", "learning", "mature", "suspended",
-                                             "leeches", "retention", "ready"]), "",
-           "Due reviews, next 14 days:", *bar_chart(report.forecast, report.date, 14), "",
+        head += f", {plural((report.exam_date - report.date).days, 'day')} to the exam"
+    table = fit_table(safe_rows(rows), ["domain", "weight", "cards", "new", "learning", "mature", "suspended (leeches)",
+                             "retention (30 days)", "ready"], width, wrap_columns=(0, 6, 7),
+                      colalign=("left",) + ("right",) * 8)
+    bars = max(10, min(40, width - 20))
+    out = [wrap(head, width), "", table, "",
+           "Due reviews, next 14 days:", *bar_chart(report.forecast, report.date, 14, bars), "",
            "Reviews, last 12 weeks:", *heatmap(report.history, report.date)]
     if report.leeches:
-        out += ["", "Leeches (failed 8 times; rewrite or suspend them):"]
-        out += [f"  {one_line(card_id)}: {one_line(front[:70])}" for card_id, front in report.leeches]
+        out += ["", wrap("Leeches (failed 8 times; rewrite or suspend them):", width)]
+        for card_id, front in report.leeches:
+            line = f"  {card_id}: {' '.join(front.split())}"
+            out.append(line if len(line) <= width else line[: width - 1] + "…")
     return terminal("\n".join(out))

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from studyplan import metrics
-from studyplan.errors import StudyplanError
+from studyplan.errors import StudyplanError, did_you_mean
 from studyplan.plan import Plan, Progress, Request, Task, TaskKind
 from studyplan.plan_views import PlanLabels
 from studyplan.workspace import display_location
@@ -67,6 +67,8 @@ def plan_labels(ws: Workspace, exam_id: str) -> PlanLabels:
     return PlanLabels(
         exam_name=exam.name if exam else exam_id, domains=domains,
         courses={c.id: c.title for c in catalog.courses},
+        providers={c.id: c.provider for c in catalog.courses if c.provider},
+        urls={c.id: c.url for c in catalog.courses if c.url},
         modules={(c.id, n): m.title for c in catalog.courses for n, m in enumerate(c.modules, 1)})
 
 
@@ -128,7 +130,8 @@ def _check_courses(ws: Workspace, skip: tuple[str, ...]) -> None:
     known = {c.id for c in ws.catalog.courses}
     for course in skip:
         if course not in known:
-            raise StudyplanError(f"--skip-course: unknown course '{course}' (courses: {', '.join(sorted(known))})")
+            raise StudyplanError(f"--skip-course: unknown course '{course}'{did_you_mean(course, known)} "
+                                 f"(courses: {', '.join(sorted(known))})")
 
 
 def create_plan(ws: Workspace, exam_id: str, request: Request) -> PlanReport:
@@ -157,23 +160,25 @@ def create_plan(ws: Workspace, exam_id: str, request: Request) -> PlanReport:
 
 def replan(ws: Workspace, minutes_per_day: int | None = None, exam_date: date | None = None,
            skip_courses: tuple[str, ...] = (), new_cards_limit: int | None = None,
-           long_days: tuple[int, ...] | None = None) -> PlanReport:
+           long_days: tuple[int, ...] | None = None, force: bool = False) -> PlanReport:
     """Spread what is left of the active plan over the days left, with any changed options;
-    store and return the new plan. Finished modules and cards stay finished."""
+    store and return the new plan. Finished modules and cards stay finished. *force* accepts
+    an exam date outside the recommended range."""
     from studyplan.db.plans import save_plan
 
     _check_courses(ws, skip_courses)
     with ws.unit() as u:
         assert u.learner_id is not None
         plan = required_plan(u)
-        new = _spread(ws, u, plan, minutes_per_day, exam_date, skip_courses, new_cards_limit, long_days)
+        new = _spread(ws, u, plan, minutes_per_day, exam_date, skip_courses, new_cards_limit, long_days, force)
         save_plan(u.db, u.learner_id, new, ws.now())
     since = max(ws.today, plan.start)
     return _report(new, plan_labels(ws, plan.exam), f"Replanned {plan.exam}", since=since)
 
 
 def _spread(ws: Workspace, u: Unit, plan: Plan, minutes_per_day: int | None, exam_date: date | None,
-            skip_courses: tuple[str, ...], new_cards_limit: int | None, long_days: tuple[int, ...] | None) -> Plan:
+            skip_courses: tuple[str, ...], new_cards_limit: int | None, long_days: tuple[int, ...] | None,
+            force: bool = False) -> Plan:
     from studyplan.planner import replan as spread
 
     exam = ws.exam(plan.exam)
@@ -182,7 +187,7 @@ def _spread(ws: Workspace, u: Unit, plan: Plan, minutes_per_day: int | None, exa
         minutes_per_day=minutes_per_day or plan.minutes_per_day, study_weekdays=plan.study_weekdays,
         days_off=plan.days_off, long_days=plan.long_days if long_days is None else long_days,
         new_cards_limit=plan.new_cards_limit if new_cards_limit is None else new_cards_limit,
-        skip_courses=tuple(dict.fromkeys((*plan.skip_courses, *skip_courses))))
+        skip_courses=tuple(dict.fromkeys((*plan.skip_courses, *skip_courses))), force=force)
     exams = plan_exams(plan.exam, plan.background)
     return spread(plan, exam, ws.catalog.courses, ws.today, _progress(ws, u, plan.exam, plan.background),
                   _foundations_for(ws, plan.background), _grade_mix(u, exams), changes)
@@ -329,7 +334,8 @@ def mark_done(ws: Workspace, course: str | None = None, module: int | None = Non
             raise StudyplanError("--course and --module go together (e.g. done --course production-ml-systems --module 2)")
         found = next((c for c in ws.catalog.courses if c.id == course), None)
         if found is None:
-            raise StudyplanError(f"--course: unknown course '{course}' (courses: "
+            hint = did_you_mean(course, [c.id for c in ws.catalog.courses])
+            raise StudyplanError(f"--course: unknown course '{course}'{hint} (courses: "
                                  f"{', '.join(c.id for c in ws.catalog.courses)})")
         if not 1 <= module <= len(found.modules):
             raise StudyplanError(f"--module: course '{course}' has modules 1 to {len(found.modules)}, not {module}")

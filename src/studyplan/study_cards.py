@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studyplan.errors import StudyplanError
+from studyplan.errors import StudyplanError, did_you_mean
 from studyplan.queue import SuspendedCard
 
 if TYPE_CHECKING:
@@ -78,7 +78,8 @@ def import_anki(ws: Workspace, file: Path, exam_id: str, domain: str) -> ImportR
 
     target = ws.exam(exam_id)
     if domain not in {d.id for d in target.domains}:
-        raise StudyplanError(f"unknown domain '{domain}' for exam '{exam_id}' "
+        hint = did_you_mean(domain, [d.id for d in target.domains])
+        raise StudyplanError(f"unknown domain '{domain}' for exam '{exam_id}'{hint} "
                              f"(domains: {', '.join(d.id for d in target.domains)})")
     try:
         text = read_input(file).decode("utf-8-sig")

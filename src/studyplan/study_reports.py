@@ -18,6 +18,7 @@ from studyplan.study import plan_labels, readiness_of, required_plan, stored_pla
 
 if TYPE_CHECKING:
     from studyplan.cohort import LearnerProgress
+    from studyplan.plan import Plan
     from studyplan.workspace import Workspace
 
 
@@ -108,11 +109,23 @@ def calendar_document(ws: Workspace, fmt: str, start: date | None, end: date | N
     ctx = CalendarContext(exam_name=exam.name, exam_id=exam.id, learner=ws.learner,
                           domains=tuple((d.id, d.name, d.weight) for d in exam.domains),
                           exam_duration_minutes=exam.duration_minutes, today=ws.today, actuals=actuals,
-                          title=lambda task: task_title(task, labels), domain_names=dict(labels.domains))
+                          title=lambda task: task_title(task, labels), domain_names=dict(labels.domains),
+                          courses=_plan_courses(ws, plan))
     try:
         return render(plan, ctx, fmt, start=start, end=end, paper=paper, at=at)
     except ValueError as exc:  # e.g. --from after --to
         raise StudyplanError(str(exc)) from None
+
+
+def _plan_courses(ws: Workspace, plan: Plan) -> tuple[tuple[str, str, str], ...]:
+    """The plan's courses as (title, provider, url), in the order the plan starts them."""
+    first: dict[str, int] = {}
+    for day in plan.days:
+        for task in day.tasks:
+            if task.course_id:
+                first.setdefault(task.course_id, len(first))
+    chosen = sorted((c for c in ws.catalog.courses if c.id in first), key=lambda c: first[c.id])
+    return tuple((c.title, c.provider, c.url) for c in chosen)
 
 
 def save_calendar(ws: Workspace, path: Path, fmt: str, start: date | None = None, end: date | None = None,

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from studyplan import metrics
-from studyplan.errors import StudyplanError
+from studyplan.errors import StudyplanError, did_you_mean
 from studyplan.plan import Plan, TaskKind
 from studyplan.queue import QueueCard
 from studyplan.session import Outcome, ReviewSession
@@ -116,8 +116,9 @@ def review_queue(ws: Workspace, u: Unit, plan: Plan | None, max_cards: int | Non
         ws.exam(exam_id)  # a clear error for an unknown exam
     elif drill:
         raise StudyplanError("drills need an exam: pass --exam, or make a plan first")
-    if domain and exam_id and domain not in _all_domains(ws, plan, exam_id):
-        raise StudyplanError(f"unknown domain '{domain}' for exam '{exam_id}'")
+    if domain and exam_id and domain not in (known := _all_domains(ws, plan, exam_id)):
+        raise StudyplanError(f"unknown domain '{domain}' for exam '{exam_id}'{did_you_mean(domain, known)} "
+                             f"(domains: {', '.join(sorted(known))})")
     lid = u.learner_id
     assert lid is not None
     db = u.db

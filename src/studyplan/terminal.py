@@ -26,6 +26,11 @@ from studyplan.text import terminal
 KEYS = {" ": REVEAL, "\r": REVEAL, "\n": REVEAL, "": REVEAL, "q": QUIT, "u": UNDO, "s": SUSPEND, "e": EDIT}
 
 
+def terminal_width() -> int:
+    """The terminal's columns (COLUMNS when set), 80 when output is not a terminal."""
+    return shutil.get_terminal_size((80, 24)).columns
+
+
 def use_colour(stream=None) -> bool:
     """Colour only on a terminal and never when NO_COLOR is set (https://no-color.org)."""
     if os.environ.get("NO_COLOR"):
@@ -55,9 +60,8 @@ class _Screen:
                 self.out(prefix + line, **style)
 
     def front(self, card: QueueCard, progress: Progress) -> None:
-        minutes = int(progress.seconds // 60)
         tag = " re-ask" if progress.reask else (" drill" if card.drill else (" new" if card.is_new else ""))
-        head = f"[{progress.done} done / {progress.left} left · {minutes} min] {card.exam} › {card.domain}{tag}"
+        head = f"[{progress.line()}] {card.exam} › {card.domain}{tag}"
         self.out()
         self.out(head[: self.width], fg="cyan", bold=True)
         self.wrapped("Q: ", card.front, bold=True)
@@ -70,6 +74,9 @@ class _Screen:
     def say(self, text: str) -> None:
         # Not wrapped: messages are short and may hold a path the learner copies.
         self.out(text, fg="yellow")
+
+    def after(self, text: str) -> None:
+        self.wrapped("", text, dim=True)
 
 
 class TerminalConsole(_Screen):
@@ -102,9 +109,17 @@ class TerminalConsole(_Screen):
             termios.tcsetattr(self.fd, termios.TCSANOW, self._saved)
             self._saved = None
 
+    HINT = "(space, enter or a digit shows the answer · q quits)"
+
     def front(self, card, progress):
         super().front(card, progress)
-        self.out("(space or enter shows the answer · q quits)", dim=True)
+        self.out(self.HINT, dim=True)
+
+    def back(self, card):
+        # The hint has done its job: erase its line(s) so the grade keys stand alone.
+        lines = -(-len(self.HINT) // max(1, shutil.get_terminal_size((80, 24)).columns))
+        click.echo("\x1b[1A\x1b[2K" * lines, nl=False)
+        super().back(card)
 
     def read(self, revealed: bool) -> str | None:
         while True:
@@ -113,14 +128,19 @@ class TerminalConsole(_Screen):
                 return None
             key = data.decode("latin-1")
             if key in "012345":
-                return key
+                # Grades count only once the answer shows: a digit pressed on the question
+                # reveals it (the learner then grades, having seen the answer).
+                return key if revealed else REVEAL
             action = KEYS.get(key.lower())
             if action:
                 return action
 
 
 class LineConsole(_Screen):
-    """One line per action from a pipe: empty reveals, a digit grades, u, s, e, q; EOF quits."""
+    """One line per action from a pipe: empty reveals, a digit grades, u, s, e, q; EOF quits.
+
+    A script's digit is deliberate, so here a digit on the question reveals it and grades
+    (a single key on a terminal only reveals: see `TerminalConsole.read`)."""
 
     def __init__(self, colour: bool, stream=None):
         super().__init__(colour)

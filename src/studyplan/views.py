@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from tabulate import tabulate
-
+from studyplan.advice import Advice
 from studyplan.catalog import Catalog, Exam
 from studyplan.deck_rules import StaleDomain
+from studyplan.layout import DEFAULT_WIDTH, fit_table, plural, wrap
 from studyplan.text import one_line, safe_rows, terminal
 
 
@@ -22,27 +22,28 @@ def exam_status(exam: Exam, today: date) -> str:
     return f"{text} -> {exam.successor}" if exam.successor else text
 
 
-def exams_table(catalog: Catalog, today: date) -> str:
-    """One row per exam: facts, status and card counts."""
+def exam_format(exam: Exam) -> str:
+    """'130 min, 65 questions, $150, pass 720/1000': the sitting's facts in one phrase."""
+    return ", ".join(x for x in (
+        f"{exam.duration_minutes} min" if exam.duration_minutes else "",
+        f"{exam.questions} questions" if exam.questions else "",
+        f"${exam.price_usd:g}" if exam.price_usd else "",
+        f"pass {exam.passing_score}" if exam.passing_score else "",
+    ) if x) or "-"
+
+
+def exams_table(catalog: Catalog, today: date, width: int = DEFAULT_WIDTH) -> str:
+    """One row per exam: facts, status and card counts, wrapped to *width* columns."""
     rows = []
     for exam in sorted(catalog.exams.values(), key=lambda e: (e.kind != "exam", e.id)):
-        rows.append([
-            exam.id,
-            exam.name,
-            exam_status(exam, today),
-            f"{exam.duration_minutes} min" if exam.duration_minutes else "-",
-            exam.questions or "-",
-            f"${exam.price_usd:g}" if exam.price_usd else "-",
-            exam.passing_score or "-",
-            len(exam.domains),
-            len(exam.cards),
-        ])
-    return terminal(tabulate(safe_rows(rows), headers=["exam", "name", "status", "time", "questions", "price", "pass", "domains", "cards"],
-                    maxcolwidths=[None, 36, 18, None, None, None, None, None, None]))
+        rows.append([exam.id, exam.name, exam_status(exam, today), exam_format(exam), len(exam.domains),
+                     len(exam.cards)])
+    return fit_table(safe_rows(rows), ["exam", "name", "status", "format", "domains", "cards"], width, wrap_columns=(1, 2, 3),
+                     colalign=("left", "left", "left", "left", "right", "right"))
 
 
-def exam_detail(exam: Exam, today: date) -> str:
-    """One exam's facts and its domains with weights and card counts."""
+def exam_detail(exam: Exam, today: date, width: int = DEFAULT_WIDTH) -> str:
+    """One exam's facts and its domains with weights and card counts, wrapped to *width* columns."""
     facts = [
         ("exam", f"{exam.name} ({exam.id})"),
         ("provider", exam.provider + (f", code {exam.code}" if exam.code else "")),
@@ -69,16 +70,35 @@ def exam_detail(exam: Exam, today: date) -> str:
                      verified.isoformat() if verified else ("never" if exam.kind == "exam" else "-")])
     rows.append(["", "total", f"{sum(d.weight for d in exam.domains):.0%}", "", len(exam.cards),
                  sum(1 for c in exam.cards if c.style == "scenario"), ""])
-    head = "\n".join(f"{k:>9}: {one_line(v)}" if k else f"{'':>9}  {one_line(v)}" for k, v in facts)
-    table = tabulate(safe_rows(rows), headers=["domain", "name", "weight", "guide", "cards", "scenario", "verified"])
+    head = "\n".join(wrap(v, width, f"{k:>9}: " if k else " " * 11, " " * 11) for k, v in facts)
+    table = fit_table(safe_rows(rows), ["domain", "name", "weight", "guide", "cards", "scenario", "verified"], width,
+                      wrap_columns=(1, 3), colalign=("left", "left", "right", "left", "right", "right", "left"))
     return terminal(f"{head}\n\n{table}")
 
 
-def stale_text(stale: list[StaleDomain], days: int) -> str:
+def stale_text(stale: list[StaleDomain], days: int, width: int = DEFAULT_WIDTH) -> str:
     """The domain files verified more than *days* days ago or never, one row each."""
     if not stale:
         return f"stale: none (every exam domain file was verified in the last {days} days)"
     rows = [[one_line(s.exam), one_line(s.domain), one_line(s.file), s.verified.isoformat() if s.verified else "never",
              f"{s.age_days} days" if s.age_days is not None else "-"] for s in stale]
-    title = f"stale: {len(stale)} domain file(s) verified more than {days} days ago or never"
-    return title + "\n" + str(tabulate(rows, headers=["exam", "domain", "file", "verified", "age"]))
+    title = f"stale: {plural(len(stale), 'domain file')} verified more than {days} days ago or never"
+    return title + "\n" + fit_table(rows, ["exam", "domain", "file", "verified", "age"], width, wrap_columns=(2,))
+
+
+def advice_text(advice: Advice, exam_name: str, width: int = DEFAULT_WIDTH) -> str:
+    """What `advise` prints: the recommendation, why, the courses and the next command,
+    wrapped to *width* columns at spaces (never inside a word)."""
+    if advice.certify:
+        head = (f"Recommendation: {exam_name} ({advice.exam}), background '{advice.background}', "
+                f"prepare {advice.prep}.")
+    else:
+        head = "Recommendation: skip certification for now and build a portfolio project instead."
+    lines = [wrap(head, width), "Why:"]
+    lines.extend(wrap(reason, width, "  - ") for reason in advice.reasons)
+    lines.append("Courses, in order:")
+    lines.extend(wrap(course, width, "  - ") for course in advice.courses)
+    if advice.certify:
+        lines.append(wrap(f"studyplan plan create --exam {advice.exam} --background {advice.background}", width,
+                          "Next: ", " " * 6))
+    return "\n".join(lines)

@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studyplan.errors import StudyplanError
+from studyplan.errors import StudyplanError, did_you_mean
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -101,7 +101,8 @@ class Workspace:
             return self.catalog.exam(exam_id)
         except KeyError:
             known = ", ".join(sorted(self.catalog.exams)) or "none"
-            raise StudyplanError(f"unknown exam '{exam_id}' (known exams: {known})") from None
+            hint = did_you_mean(exam_id, self.catalog.exams)
+            raise StudyplanError(f"unknown exam '{exam_id}'{hint} (known exams: {known})") from None
 
     @cached_property
     def _sessions(self) -> sessionmaker[Session]:

@@ -15,8 +15,8 @@ def test_exams_lists_facts_and_counts(run):
     result = run("exams")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["exam", "name", "status", "time", "questions", "price", "pass", "domains", "cards"]
-    assert lines[2].split() == ["tiny", "Tiny", "Exam", "active", "60", "min", "10", "$100", "-", "2", "10"]
+    assert lines[0].split() == ["exam", "name", "status", "format", "domains", "cards"]
+    assert lines[2].split() == ["tiny", "Tiny", "Exam", "active", "60", "min,", "10", "questions,", "$100", "2", "10"]
 
 
 def test_one_exam_shows_domains_weights_and_counts(run):
@@ -45,18 +45,21 @@ def test_decks_check_ok_and_problems(run, tiny_decks):
     ok = run("decks", "check")
     assert ok.exit_code == 0
     # The tiny exam's cards carry no ref and its files no verified date: warnings, not errors.
-    assert ok.stdout.splitlines()[-1] == f"ok: 1 decks, 10 cards, 1 courses in {tiny_decks}, 12 warning(s)"
+    assert ok.stdout.splitlines()[-1] == f"ok: 1 deck, 10 cards, 1 course in {tiny_decks}, 12 warnings"
     (tiny_decks / "tiny" / "02-beta.toml").write_text('domain = "beta"\n[[cards]]\nid = "tiny-beta-001"\nfront = ""\nback = "x"\n')
     bad = run("decks", "check")
     assert bad.exit_code == 1
     assert bad.stdout.splitlines()[0] == "decks/tiny/02-beta.toml:4: 'front' is missing or empty"
     assert all(": warning: " in line for line in bad.stdout.splitlines()[1:])
-    assert bad.stderr == f"Error: 1 problem(s), 10 warning(s) in {tiny_decks}\n"
+    assert bad.stderr == f"Error: 1 problem, 10 warnings in {tiny_decks}\n"
 
 
 def test_sync_is_idempotent_through_the_cli(run, db_path):
-    assert run("decks", "sync").stdout.endswith("10 added, 0 updated, 0 retired, 0 restored, 0 unchanged\n")
-    assert run("decks", "sync").stdout.endswith("0 added, 0 updated, 0 retired, 0 restored, 10 unchanged\n")
+    # The line wraps at the terminal's width (the temporary folder's path is long): compare the words.
+    def words(result):
+        return " ".join(result.stdout.split())
+    assert words(run("decks", "sync")).endswith("10 added, 0 updated, 0 retired, 0 restored, 0 unchanged")
+    assert words(run("decks", "sync")).endswith("0 added, 0 updated, 0 retired, 0 restored, 10 unchanged")
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("select count(*) from card").fetchone() == (10,)
 
@@ -77,7 +80,7 @@ def test_anki_import(run, tmp_path, db_path):
     export.write_text("#separator:tab\n#tags column:3\nWhat is skew?\tTraining vs serving differ\tmonitoring\n")
     result = run("decks", "import", str(export), "--exam", "tiny", "--domain", "beta")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "imported 1 card(s) into tiny/beta from notes.txt; 0 already present\n"
+    assert result.stdout == "imported 1 card into tiny/beta from notes.txt; 0 already present\n"
     again = run("decks", "import", str(export), "--exam", "tiny", "--domain", "beta")
     assert again.stdout.endswith("0 already present\n".replace("0 already", "1 already"))
     with sqlite3.connect(db_path) as conn:
@@ -99,7 +102,7 @@ def test_anki_import_unknown_domain(run, tmp_path):
     export.write_text("q\ta\n")
     result = run("decks", "import", str(export), "--exam", "tiny", "--domain", "zeta")
     assert result.exit_code == 1
-    assert result.stderr == "Error: unknown domain 'zeta' for exam 'tiny' (domains: alpha, beta)\n"
+    assert result.stderr == "Error: unknown domain 'zeta' for exam 'tiny': did you mean 'beta'? (domains: alpha, beta)\n"
 
 
 @pytest.mark.parametrize("value", ["2026-13-01", "tomorrow", "20261201", "2026-02-30"])

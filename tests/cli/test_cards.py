@@ -58,7 +58,7 @@ def test_unsuspend_restores_new_and_studied_cards(run, db_path):
         ("tiny-alpha-001",), ("tiny-beta-001",)]
     result = run("cards", "unsuspend", "tiny-beta-001", "tiny-alpha-001", "tiny-beta-001")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "unsuspended 2 card(s): tiny-beta-001, tiny-alpha-001\n"
+    assert result.stdout == "unsuspended 2 cards: tiny-beta-001, tiny-alpha-001\n"
     assert rows(db_path, "select * from card_state") == studied  # beta-001's flag-only row is gone: new again
     assert run("cards", "suspended").stdout == "No suspended cards.\n"
     due = review(run, ["q"], TODAY + timedelta(days=1), "--reviews-only")

@@ -13,7 +13,7 @@ def current(tmp_path):
 
 def test_check_is_clean_before_the_rename_and_warns_after(run, current):
     before = run("decks", "check", decks=current, today="2026-05-31")
-    assert (before.exit_code, before.stdout) == (0, f"ok: 1 decks, 10 cards, 1 courses in {current}\n")
+    assert (before.exit_code, before.stdout) == (0, f"ok: 1 deck, 10 cards, 1 course in {current}\n")
     after = run("decks", "check", decks=current, today="2026-06-01")
     assert after.exit_code == 0
     assert after.stdout.splitlines() == [
@@ -21,18 +21,18 @@ def test_check_is_clean_before_the_rename_and_warns_after(run, current):
         "'Agent Platform Pipelines' (renamed 2026-06-01)",
         "current/tiny/01-alpha.toml:26: warning: card 'tiny-alpha-004' says 'Vertex AI' but not "
         "'Agent Platform' (renamed 2026-06-01)",
-        f"ok: 1 decks, 10 cards, 1 courses in {current}, 2 warning(s)",
+        f"ok: 1 deck, 10 cards, 1 course in {current}, 2 warnings",
     ]
     strict = run("decks", "check", "--strict", decks=current, today="2026-06-01")
     assert strict.exit_code == 1
-    assert strict.stderr == f"Error: 0 problem(s), 2 warning(s) in {current}\n"
+    assert strict.stderr == f"Error: 0 problems, 2 warnings in {current}\n"
 
 
 def test_stale_lists_domains_older_than_days(run, current):
     fresh = run("decks", "check", "--stale", "91", decks=current, today="2026-05-31")
     assert fresh.stdout.splitlines() == [
         "stale: none (every exam domain file was verified in the last 91 days)",
-        f"ok: 1 decks, 10 cards, 1 courses in {current}",
+        f"ok: 1 deck, 10 cards, 1 course in {current}",
     ]
     alpha = current / "tiny" / "01-alpha.toml"
     alpha.write_text(alpha.read_text().replace("verified = 2026-05-20\n", ""))
@@ -41,12 +41,12 @@ def test_stale_lists_domains_older_than_days(run, current):
     assert result.stdout.splitlines() == [
         "current/tiny/01-alpha.toml:1: warning: domain 'alpha' has no 'verified' date "
         "(the day its cards were last checked against the provider's documentation)",
-        "stale: 2 domain file(s) verified more than 90 days ago or never",
-        "exam    domain    file                        verified    age",
-        "------  --------  --------------------------  ----------  -------",
-        "tiny    alpha     current/tiny/01-alpha.toml  never       -",
-        "tiny    beta      current/tiny/02-beta.toml   2026-03-01  91 days",
-        f"ok: 1 decks, 10 cards, 1 courses in {current}, 1 warning(s)",
+        "stale: 2 domain files verified more than 90 days ago or never",
+        "exam  domain  file                        verified    age",
+        "----  ------  --------------------------  ----------  -------",
+        "tiny  alpha   current/tiny/01-alpha.toml  never       -",
+        "tiny  beta    current/tiny/02-beta.toml   2026-03-01  91 days",
+        f"ok: 1 deck, 10 cards, 1 course in {current}, 1 warning",
     ]
 
 

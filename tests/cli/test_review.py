@@ -4,6 +4,7 @@ leeches, a pseudo-terminal with single keys, SIGKILL mid-session, two sessions a
 import json
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
@@ -27,12 +28,12 @@ def test_first_session_shows_new_cards_interleaved_and_grades_them(run, db_path)
     result = session(run, ["", "5", "", "4", "q"])
     assert result.exit_code == 0, result.output
     heads = [line for line in result.stdout.splitlines() if line.startswith("[")]
-    assert heads[0].startswith("[0 done / 10 left · 0 min] tiny › alpha new")
-    assert heads[1].startswith("[1 done / 9 left · 0 min] tiny › beta new")
+    assert heads[0].startswith("[0 done / 10 left · about 15 min] tiny › alpha new")
+    assert heads[1].startswith("[1 done / 9 left · about 14 min] tiny › beta new")
     assert "grade: 0 blackout · 1 wrong · 2 almost · 3 hard · 4 hesitant · 5 perfect" in result.stdout
     assert rows(db_path, "select card_id, grade, interval, repetitions, due from review_log order by id") == [
         ("tiny-alpha-001", 5, 1, 1, "2026-12-02"), ("tiny-beta-001", 4, 1, 1, "2026-12-02")]
-    assert "Session stopped early: 2 card(s)" in result.stdout
+    assert "Session stopped early: 2 cards" in result.stdout
 
 
 def test_days_of_sessions_replay_exactly_under_sm2(run, db_path):
@@ -122,8 +123,11 @@ def test_end_of_input_keeps_every_grade(run, db_path):
 def test_summary_reports_forecast_and_streak(run):
     session(run, ["4"] * 10, TODAY)
     result = session(run, ["4"] * 30, TODAY + timedelta(days=1))
-    assert "streak: 2 day(s)" in result.stdout
-    assert "due next 7 days:" in result.stdout
+    assert "Streak: 2 days in a row" in result.stdout
+    due = next(line for line in result.stdout.splitlines() if line.startswith("Due in the next 7 days: "))
+    # Dates as dates: weekday, day, month, then the count (2026-12-02 is a Wednesday).
+    assert re.fullmatch(r"Due in the next 7 days: ((Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} (Nov|Dec): \d+(, |$))+",
+                        due), due
 
 
 def test_bad_options(run):
@@ -187,16 +191,23 @@ def test_single_keys_in_a_pseudo_terminal(db_path, tiny_decks):
                            "STUDYPLAN_TODAY": TODAY.isoformat(), "NO_COLOR": "1"})
         os.execv(sys.executable, [sys.executable, "-m", "studyplan", "review", "--exam", "tiny"])
     try:
-        read_until(fd, b"space or enter shows the answer")
+        shown = read_until(fd, b"(space, enter or a digit shows the answer")
+        assert b"[0 done / 10 left \xc2\xb7 about 15 min] tiny \xe2\x80\xba alpha new" in shown
         os.write(fd, b" ")
-        read_until(fd, b"A: Answer 1.")
+        revealed = read_until(fd, b"q quit")
+        assert b"\x1b[1A\x1b[2KA: Answer 1." in revealed  # the hint's line is erased, the answer takes it
+        assert b"grade: 0 blackout" in revealed
         os.write(fd, b"5")
-        read_until(fd, b"Question 1 about beta?")
-        os.write(fd, b"3")  # grading straight from the front reveals and grades
-        read_until(fd, b"Question 2 about alpha?")
+        graded = read_until(fd, b"Question 1 about beta?")
+        assert b"back tomorrow, Wed 2 Dec" in graded  # SM-2: a first grade of 5 comes back in 1 day
+        os.write(fd, b"3")  # a digit on the question only reveals: no grade for an unseen answer
+        read_until(fd, b"A: Answer 1.")
+        os.write(fd, b"3")
+        again = read_until(fd, b"Question 2 about alpha?")
+        assert b"again at the end of this session; then back tomorrow, Wed 2 Dec" in again
         os.write(fd, b"q")
-        out = read_until(fd, b"streak:")
-        assert b"Session stopped early: 2 card(s)" in out
+        out = read_until(fd, b"Streak:")
+        assert b"Session stopped early: 2 cards" in out
     except BaseException:
         os.kill(pid, signal.SIGKILL)
         raise
@@ -234,10 +245,10 @@ def test_interrupt_signals_end_cleanly_with_every_grade_and_a_summary(db_path, t
         proc.stdin.flush()
         read_until(fd, b"] tiny")
     proc.send_signal(sig)
-    out = read_until(fd, b"streak:")
+    out = read_until(fd, b"Streak:")
     proc.wait(timeout=10)
     assert proc.returncode == 0
-    assert b"Session stopped early: 2 card(s)" in out
+    assert b"Session stopped early: 2 cards" in out
     assert b"Traceback" not in proc.stderr.read()
     assert rows(db_path, "select grade from review_log order by id") == [(5,), (3,)]
 
@@ -318,7 +329,7 @@ def test_re_asks_left_at_end_of_input_come_back_the_same_day_as_practice(run, db
     state = rows(db_path, "select * from card_state")
     second = session(run, ["2"], TODAY, "--reviews-only")
     assert second.exit_code == 0, second.output
-    assert "[0 done / 1 left · 0 min] tiny › alpha re-ask" in second.stdout
+    assert "[0 done / 1 left · about 1 min] tiny › alpha re-ask" in second.stdout
     third = session(run, ["5"], TODAY, "--reviews-only")  # graded below 4 again: still pending
     assert fronts(third) == ["Q: Question 1 about alpha?"]
     assert log(db_path) == [("tiny-alpha-001", 3, 0), ("tiny-alpha-001", 2, 1), ("tiny-alpha-001", 5, 1)]
@@ -360,7 +371,7 @@ def test_re_asks_survive_ctrl_c(db_path, tiny_decks, run):
     proc.stdin.flush()
     read_until(fd, b"] tiny")
     proc.send_signal(signal.SIGINT)
-    read_until(fd, b"streak:")
+    read_until(fd, b"Streak:")
     proc.wait(timeout=10)
     assert proc.returncode == 0
     again = session(run, ["5"], TODAY, "--reviews-only")

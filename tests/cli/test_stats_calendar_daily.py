@@ -33,7 +33,7 @@ def test_stats_text_has_table_forecast_heatmap_and_leeches(run):
             today=(date(2026, 12, 1) + timedelta(days=i)).isoformat())
     out = run("stats", "--exam", "tiny", today="2026-12-08").stdout
     assert out.startswith("tiny on 2026-12-08: readiness")
-    assert "Due reviews, next 14 days:" in out and "Tue 12-08" in out
+    assert "Due reviews, next 14 days:" in out and "Tue  8 Dec" in out
     assert "Reviews, last 12 weeks:" in out and re.search(r"^Mon [ ·░▒▓█ ]+$", out, re.M)
     assert "Leeches (failed 8 times" in out and "tiny-alpha-001" in out
 

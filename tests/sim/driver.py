@@ -19,7 +19,7 @@ workload figures are then measured from that day on, against the replanned plan.
 How the review session is answered
 ----------------------------------
 Standard input is not a terminal under CliRunner, so `review` uses the line console: a
-header line per card (``[n done / m left · k min] exam › domain[ new| re-ask| drill]``),
+header line per card (``[n done / m left · about k min] exam › domain[ new| re-ask| drill]``),
 then ``Q: <front>`` (wrapped), and it reads one line per action. The input given to
 CliRunner is a :class:`LearnerInput`, a binary stream whose ``read`` is called by the
 text wrapper CliRunner puts around it each time the session wants a line. At that moment
@@ -63,7 +63,7 @@ REVIEW_MIN = getattr(planner, "REVIEW_MINUTES", 0.5)
 REASK_MIN = getattr(planner, "REASK_MINUTES", 0.25)
 DRILL_MIN = getattr(planner, "DRILL_MINUTES", 0.5)
 
-HEADER = re.compile(r"^\[(\d+) done / (\d+) left · (\d+) min\] (\S+) › (\S+)(.*)$")
+HEADER = re.compile(r"^\[(\d+) done / (\d+) left · about (\d+) min\] (\S+) › (\S+)(.*)$")
 
 
 def _norm(text: str) -> str:

@@ -73,6 +73,8 @@ class CalendarContext:
     actuals: Mapping[date, DayActual] = field(default_factory=dict)
     title: Callable[[Any], str] = lambda task: getattr(task, "label", "") or str(task.kind)
     domain_names: Mapping[str, str] = field(default_factory=dict)
+    # The plan's courses as (title, provider, url), in plan order: printed with their links.
+    courses: tuple[tuple[str, str, str], ...] = ()
 
 
 # --------------------------------------------------------------------------- shared model
@@ -217,6 +219,36 @@ def months_of(views: Iterable[DayView]) -> list[tuple[int, int, list[DayView]]]:
             out.append((v.date.year, v.date.month, []))
         out[-1][2].append(v)
     return out
+
+
+# A month with fewer plan days than this gets no page of its own.
+MIN_PAGE_DAYS = 7
+
+
+def month_pages(views: Iterable[DayView], min_days: int = MIN_PAGE_DAYS) -> list[tuple[int, int, list[DayView]]]:
+    """(year, month, days) per page: months_of, with a month of fewer than *min_days* days
+    folded into the next month's page (into the previous one at the end of the plan)."""
+    pages = months_of(views)
+    out: list[tuple[int, int, list[DayView]]] = []
+    carry: list[DayView] = []
+    for i, (year, month, days) in enumerate(pages):
+        days = carry + days
+        carry = []
+        if len(days) < min_days and len(pages) > 1:
+            if i + 1 < len(pages):
+                carry = days
+                continue
+            if out:
+                out[-1][2].extend(days)
+                continue
+        out.append((year, month, days))
+    return out
+
+
+def course_line(course: tuple[str, str, str]) -> str:
+    """'Title (provider): url', leaving out what is not known."""
+    title, provider, url = course
+    return title + (f" ({provider})" if provider else "") + (f": {url}" if url else "")
 
 
 def monday(d: date) -> date:

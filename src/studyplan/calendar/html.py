@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -25,11 +25,12 @@ from studyplan.calendar import (
     WEEKDAYS,
     CalendarContext,
     DayView,
+    course_line,
     day_views,
     domain_shares,
     domain_table,
     fmt_date,
-    months_of,
+    month_pages,
     phase_class,
     phase_label,
     short_date,
@@ -48,7 +49,11 @@ PAPER_SIZES = {"a4": ("A4", 297.0, 210.0), "letter": ("letter", 279.4, 215.9)}
 MARGIN_MM = 10.0
 HEADER_MM = 15.0      # title and facts line
 WEEKDAY_ROW_MM = 5.0  # the Mon..Sun header row
-LEGEND_MM = 15.0      # phases, domains, symbols
+LEGEND_MM = 15.0      # phases, domains, symbols: the least; more when domain names wrap
+LEGEND_LINE_MM = 2.9  # one line of legend text (6.3pt at line-height 1.3)
+LEGEND_CHARS = 40     # characters of a domain name that surely fit one line of a legend column
+LEGEND_COLUMNS = 3
+COURSE_LINE_MM = 4.2  # one course with its link on the overview page
 SLACK_MM = 3.0        # rounding room so a page never spills onto the next
 OVERVIEW_ROW_MAX_MM = 6.0
 
@@ -79,10 +84,24 @@ def short_course(title: str) -> str:
 
 
 def _month_grid(year: int, month: int, days: list[DayView]) -> list[list[dict[str, Any] | None]]:
-    """Monday-first weeks of the month: each cell None (not this month) or (day number, view)."""
+    """Monday-first weeks of the month, grown to hold days folded in from a neighbouring
+    month: each cell None (not on this page) or (day number, view)."""
     by_date = {v.date: v for v in days}
-    return [[None if d.month != month else {"day": d.day, "v": by_date.get(d)} for d in week]
-            for week in calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(year, month)]
+    weeks = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(year, month)
+    while days and days[0].date < weeks[0][0]:
+        weeks.insert(0, [d - timedelta(days=7) for d in weeks[0]])
+    while days and days[-1].date > weeks[-1][-1]:
+        weeks.append([d + timedelta(days=7) for d in weeks[-1]])
+    return [[None if d.month != month and d not in by_date
+             else {"day": d.day if d.month == month else f"{d.day} {MONTHS[d.month - 1][:3]}", "v": by_date.get(d)}
+             for d in week] for week in weeks]
+
+
+def legend_height(names: list[str]) -> float:
+    """Millimetres the legend needs so every domain name shows in full, wrapped in its column."""
+    rows = [names[i:i + LEGEND_COLUMNS] for i in range(0, len(names), LEGEND_COLUMNS)]
+    lines = 1 + sum(max(-(-len(n) // LEGEND_CHARS) for n in row) for row in rows)  # the title, then the rows
+    return max(LEGEND_MM, lines * LEGEND_LINE_MM + 2.0)
 
 
 def render_html(plan: Plan, ctx: CalendarContext, start: date | None = None, end: date | None = None,
@@ -93,19 +112,22 @@ def render_html(plan: Plan, ctx: CalendarContext, start: date | None = None, end
     content_h = height - 2 * MARGIN_MM
     domains = domain_table(plan, ctx)
     views = day_views(plan, ctx, start, end, domains)
-    grid_h = content_h - HEADER_MM - WEEKDAY_ROW_MM - LEGEND_MM - SLACK_MM
     months = []
-    for year, month, days in months_of(views):
+    for year, month, days in month_pages(views):
         grid = _month_grid(year, month, days)
+        shown = [i for i in domains.values()
+                 if i.weight is not None or any(d.id == i.id for v in days for d, _ in v.new_cards)]
+        legend_h = legend_height([f"{i.code} {i.name} (00%)" for i in shown])
+        grid_h = content_h - HEADER_MM - WEEKDAY_ROW_MM - legend_h - SLACK_MM
         row_h = grid_h / len(grid)
         months.append({
             "title": f"{MONTHS[month - 1]} {year}",
             "weeks": grid,
             "row_h": f"{row_h:.2f}",
             "cell_h": f"{row_h - 0.6:.2f}",
+            "legend_h": f"{legend_h:.1f}",
             "first": days[0].date, "last": days[-1].date,
-            "domains": [i for i in domains.values()
-                        if i.weight is not None or any(d.id == i.id for v in days for d, _ in v.new_cards)],
+            "domains": shown,
             "phases": [p for p in PHASE_ORDER if any(v.phase == p for v in days)]
                       + sorted({v.phase for v in days} - set(PHASE_ORDER)),
         })
@@ -120,7 +142,9 @@ def render_html(plan: Plan, ctx: CalendarContext, start: date | None = None, end
             "reviews": sum(v.reviews + v.drills for v in wdays),
             "exam": any(v.kind == "exam" for v in wdays),
         })
-    overview_row_h = min(OVERVIEW_ROW_MAX_MM, (content_h - HEADER_MM - 20.0) / max(1, len(weeks) + 1))
+    courses = [course_line(c) for c in ctx.courses]
+    room = content_h - HEADER_MM - 20.0 - (COURSE_LINE_MM * (len(courses) + 1) if courses else 0.0)
+    overview_row_h = min(OVERVIEW_ROW_MAX_MM, room / max(1, len(weeks) + 1))
     shares, share_total, other_new = domain_shares(views, domains)
     scale = max([s for _, _, s, _ in shares] + [w for _, _, _, w in shares] + [0.01])
     all_phases = [p for p in PHASE_ORDER if any(v.phase == p for v in views)] \
@@ -139,6 +163,6 @@ def render_html(plan: Plan, ctx: CalendarContext, start: date | None = None, end
         first=views[0].date if views else None, last=views[-1].date if views else None,
         total_minutes=sum(v.minutes for v in views), total_new=sum(v.new_total for v in views),
         total_reviews=sum(v.reviews + v.drills for v in views), study_day_count=len(study_days),
-        days_off=sorted(plan.days_off),
+        days_off=sorted(plan.days_off), courses=courses, course_line_h=f"{COURSE_LINE_MM:.1f}",
     ))
     return strip_controls(document, keep="\n\t")  # escapes and bidi overrides from deck text, gone

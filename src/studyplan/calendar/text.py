@@ -21,11 +21,12 @@ from studyplan.calendar import (
     MONTHS,
     CalendarContext,
     DayView,
+    course_line,
     day_views,
     domain_shares,
     domain_table,
     fmt_date,
-    months_of,
+    month_pages,
     phase_label,
     short_date,
     week_phase,
@@ -144,7 +145,12 @@ def render_text(plan: Plan, ctx: CalendarContext, fmt: str, start: date | None =
         out.append(tabulate(legend, headers=["Code", "Domain", "Guide weight"], tablefmt=tablefmt))
         out.append("")
 
-    for year, month, days in months_of(views):
+    if ctx.courses:
+        heading(2, "Courses")
+        out.extend(f"- {esc(course_line(c))}" for c in ctx.courses)
+        out.append("")
+
+    for year, month, days in month_pages(views):
         heading(2, f"{MONTHS[month - 1]} {year}")
         rows: list[list[str]] = []
         for mon, wdays in weeks_of(days):

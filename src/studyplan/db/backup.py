@@ -27,6 +27,7 @@ from pathlib import Path
 from studyplan.db.filelock import acquire, held_by_nobody, hold_exclusively
 from studyplan.db.migrations import MIGRATIONS
 from studyplan.errors import StudyplanError
+from studyplan.layout import plural
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0
@@ -45,8 +46,8 @@ class Snapshot:
 
     def describe(self) -> str:
         c = self.counts
-        return (f"schema {self.revision}, {c.get('learner', 0)} learner(s), {c.get('card', 0)} card(s), "
-                f"{c.get('review_log', 0)} review(s), {c.get('plan', 0)} plan(s)")
+        return (f"schema {self.revision}, {plural(c.get('learner', 0), 'learner')}, {plural(c.get('card', 0), 'card')}, "
+                f"{plural(c.get('review_log', 0), 'review')}, {plural(c.get('plan', 0), 'plan')}")
 
 
 def default_backup_path(db: Path, now: datetime) -> Path:

@@ -175,7 +175,15 @@ def make_engine(url: str) -> Engine:
             engine = create_engine(url, creator=_read_only_creator(path))
         else:
             engine = create_engine(url, connect_args=_pg_connect_args(url))
-    except (SQLAlchemyError, ImportError, ValueError) as exc:
+    except ImportError as exc:
+        if url.startswith("postgres"):
+            # The PostgreSQL driver is an optional extra: say how to add it.
+            raise StudyplanError(f"cannot use database URL {display_location(url)}: the PostgreSQL driver is not "
+                                 f"installed; install it with pip install '.[postgres]' in the project's venv (or: "
+                                 f"pipx inject studyplan 'psycopg[binary]')") from None
+        raise StudyplanError(f"cannot use database URL {display_location(url)}: "
+                             f"{redact(_first_line(exc), url)}") from None
+    except (SQLAlchemyError, ValueError) as exc:
         raise StudyplanError(f"cannot use database URL {display_location(url)}: "
                              f"{redact(_first_line(exc), url)}") from None
     if engine.dialect.name == "sqlite":
