@@ -45,9 +45,22 @@ def _sqlite_file(ws: Workspace, command: str, other_tool: str) -> Path:
 def backup(ws: Workspace, file: Path | None) -> BackupReport:
     """Copy the database to *file* (default: a timestamped file beside it), safely even
     during a review session, and check the copy."""
+    import sqlite3
+
+    from studyplan.db import backup as store
     from studyplan.db.backup import backup_database, default_backup_path, inspect_backup
+    from studyplan.db.engine import check_ours, sqlite_contents
 
     path = _sqlite_file(ws, "backup", "pg_dump (e.g. 'pg_dump -Fc -f studyplan.dump DBNAME')")
+    if path.is_file():  # another application's database, or a newer one: not ours to copy
+        try:
+            contents = sqlite_contents(path, store.BUSY_TIMEOUT_S)
+        except sqlite3.Error as exc:
+            busy = "locked" in str(exc) or "busy" in str(exc)
+            raise StudyplanError(f"{path}: " + (store.BUSY_MESSAGE.format(store.BUSY_TIMEOUT_S) if busy
+                                                else f"cannot read: {exc}")
+                                 + "; nothing was backed up") from None
+        check_ours(str(path), *contents)
     dest = file.expanduser() if file is not None else default_backup_path(path, ws.now())
     backup_database(path, dest)
     return BackupReport(path, dest, inspect_backup(dest).describe())

@@ -81,6 +81,14 @@ def test_another_applications_sqlite_file_is_refused_and_untouched(home, tiny_de
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
 
 
+def test_backup_of_another_applications_file_is_refused_before_copying(home, tiny_decks):
+    db = home / "other.db"
+    foreign_sqlite(db)
+    before = snapshot(home)
+    one_line(invoke(db, tiny_decks, "backup", "copy.db"), "not a studyplan database")
+    assert snapshot(home) == before
+
+
 def test_a_foreign_file_in_wal_mode_keeps_its_mode_and_gets_no_files_beside_it(home, tiny_decks):
     db = home / "other.db"
     foreign_sqlite(db, "wal")
@@ -231,3 +239,13 @@ def test_a_read_only_database_refuses_a_change_in_one_line(read_only, tiny_decks
              "the database is read-only", "grade 4 of card tiny-", "was NOT saved",
              "the 0 grade(s) before it in this session are saved")
     assert hashlib.sha256(read_only.read_bytes()).hexdigest() == before
+
+
+def test_the_online_backup_itself_gives_up_after_the_busy_timeout(exclusively_locked, home):
+    """The store's copy (also used before a migration), past the use case's own check."""
+    from studyplan.errors import StudyplanError
+
+    before = sorted(p.name for p in home.iterdir())
+    with pytest.raises(StudyplanError, match="locked by another program .busy for 0.3 s.; nothing was backed up"):
+        backup_module.backup_database(exclusively_locked, home / "copy.db")
+    assert sorted(p.name for p in home.iterdir()) == before

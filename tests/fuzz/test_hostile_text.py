@@ -174,3 +174,26 @@ def test_piped_output_with_no_color_carries_no_escape_sequence(decks, tmp_path):
     text = "".join(p.stdout + p.stderr for p in outputs)
     assert_clean(text)
     assert "Q: Q1 \\x1b]0;pwned" in text
+
+
+# ------------------------------------------------------------------ the sanitiser itself
+
+BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def test_the_sanitiser_knows_every_unsafe_code_point():
+    import unicodedata
+
+    from studyplan.text import is_unsafe, one_line, strip_controls, terminal
+
+    unsafe = [chr(c) for c in range(0x110000)
+              if unicodedata.category(chr(c)) in ("Cc", "Cs", "Zl", "Zp") or chr(c) in BIDI]
+    assert len(unsafe) == 65 + 2048 + 2 + len(BIDI)
+    assert all(is_unsafe(ch) for ch in unsafe)
+    assert sum(is_unsafe(chr(c)) for c in range(0x110000)) == len(unsafe)
+    sample = "".join(ch for ch in unsafe if not 0xD800 <= ord(ch) <= 0xDFFF)
+    assert not any(is_unsafe(ch) for ch in one_line(sample))
+    assert not any(is_unsafe(ch) for ch in terminal(sample) if ch not in "\n\t")
+    assert strip_controls(sample) == "\n"
+    assert one_line("a\x1b[2Jb\u202ec\u00a0d\u200de") == "a\\x1b[2Jb\\u202ec\u00a0d\u200de"  # NBSP, ZWJ kept
+    assert terminal("line 1\n\tline 2\x9b") == "line 1\n\tline 2\\x9b"

@@ -263,7 +263,7 @@ def head_revision() -> str:
     return shipped_revisions()[1]
 
 
-def _sqlite_contents(path: Path) -> tuple[set[str], list[str]]:
+def sqlite_contents(path: Path, timeout_s: float = BUSY_TIMEOUT_MS / 1000) -> tuple[set[str], list[str]]:
     """(tables, alembic revisions) of an existing SQLite file, read without any pragma
     (no journal-mode change) and, for a file we may not write, read-only."""
     if not path.is_file() or not path.stat().st_size:
@@ -271,7 +271,7 @@ def _sqlite_contents(path: Path) -> tuple[set[str], list[str]]:
     if is_read_only(path):
         conn = _read_only_creator(path)()
     else:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(str(path), timeout=timeout_s)
     with closing(conn):
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         revisions = ([row[0] for row in conn.execute("SELECT version_num FROM alembic_version")]
@@ -333,7 +333,7 @@ def open_database(value: str, migrate: bool = True) -> tuple[Engine, sessionmake
     try:
         if migrate:
             if path is not None:
-                revision = check_ours(label, *_sqlite_contents(path))
+                revision = check_ours(label, *sqlite_contents(path))
             else:
                 revision = check_ours(label, *_server_contents(engine))
             if revision != head_revision():
