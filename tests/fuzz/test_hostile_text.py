@@ -112,7 +112,8 @@ def test_stats_show_escapes_visibly(hostile):
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv"])
-def test_cohort_shows_a_hostile_learner_name_escaped(hostile, fmt):
+def test_cohort_shows_a_hostile_learner_name_escaped(hostile, fmt, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough that the table does not wrap the name
     assert hostile("--learner", LEARNER, "review", "--exam", "tiny", input="\n4\nq\n").exit_code == 0
     result = hostile("cohort", "--format", fmt)
     assert result.exit_code == 0, result.output
