@@ -85,14 +85,14 @@ def test_import_uses_the_guid_so_an_edited_note_is_not_added_twice(run, db_path,
     export.write_text(EXPORT)
     result = run("decks", "import", str(export), "--exam", "tiny", "--domain", "alpha")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "imported 2 card(s) into tiny/alpha from pmle.txt; 0 already present"
+    assert result.stdout.strip() == "imported 2 cards into tiny/alpha from pmle.txt; 0 already present"
     first = cards(db_path)
     assert [(f, b, t) for _, f, b, t in first] == [
         ("What is skew?", "Training & serving differ", "serving,vertex"),
         ("What does TFX Transform do?", "Feature engineering", "data")]
     export.write_text(EXPORT.replace("What is <b>skew</b>?", "What is training-serving skew?"))
     result = run("decks", "import", str(export), "--exam", "tiny", "--domain", "alpha")
-    assert result.stdout.strip() == "imported 0 card(s) into tiny/alpha from pmle.txt; 2 already present"
+    assert result.stdout.strip() == "imported 0 cards into tiny/alpha from pmle.txt; 2 already present"
     assert cards(db_path) == first
 
 
@@ -110,7 +110,7 @@ def test_one_file_with_the_same_note_twice_adds_it_once(run, db_path, tmp_path):
     export = tmp_path / "twice.csv"
     export.write_text("q,a\nq,a again\nr,b\n")
     result = run("decks", "import", str(export), "--exam", "tiny", "--domain", "beta")
-    assert result.stdout.strip() == "imported 2 card(s) into tiny/beta from twice.csv; 1 already present"
+    assert result.stdout.strip() == "imported 2 cards into tiny/beta from twice.csv; 1 already present"
     assert [(f, b) for _, f, b, _ in cards(db_path)] == [("q", "a"), ("r", "b")]
 
 

@@ -112,7 +112,7 @@ def test_export_that_fits_replaces_the_file_whole(reviewed, tiny_decks, tmp_path
         result["rows"] = len(json.load(open(target)))
     """)
     assert found["run"]["code"] == 0, found
-    assert found["run"]["err"] == "wrote 1024 review(s) to " + str(tmp_path / "disk" / "reviews.json") + "\n"
+    assert found["run"]["err"] == "wrote 1024 reviews to " + str(tmp_path / "disk" / "reviews.json") + "\n"
     assert found["listing"] == ["reviews.json"]
     assert found["rows"] == 1024
 

@@ -133,7 +133,7 @@ def test_daily_names_the_database_with_the_password_masked(pg_url, tiny_decks, t
     monkeypatch.chdir(tmp_path)
     result = invoke(with_password(pg_url), "daily", "--exam", "tiny", decks=tiny_decks)
     assert_secret_kept(result, 0)
-    assert "; database postgresql+psycopg://postgres:***@/" in result.stdout
+    assert "; database\npostgresql+psycopg://postgres:***@/" in result.stdout  # the location on its own line
 
 
 def test_postgresql_connections_carry_a_statement_timeout(pg_url, monkeypatch):
