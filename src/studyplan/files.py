@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any, TextIO, cast
 
 from studyplan.errors import StudyplanError
 
@@ -34,6 +34,20 @@ def atomic_output(path: Path) -> Iterator[TextIO]:
     error: written to a hidden temporary file beside it, flushed to disk, then renamed.
     On any failure (a full disk, Ctrl-C) the temporary file is removed and *path* is as
     it was; a full disk is reported in one line."""
+    with _atomic(path, binary=False) as fh:
+        yield cast(TextIO, fh)  # opened in text mode
+
+
+def write_atomically(path: Path, document: str | bytes) -> None:
+    """Write *document* to *path* through a temporary file and a rename, so a half-written
+    file never replaces a good one and nothing hidden is left behind when the disk is full."""
+    with _atomic(path, binary=isinstance(document, bytes)) as fh:
+        fh.write(document)
+
+
+@contextmanager
+def _atomic(path: Path, binary: bool) -> Iterator[IO[Any]]:
+    """The one temporary-file-then-rename writer behind `atomic_output` and `write_atomically`."""
     folder = path.resolve().parent
     try:
         fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
@@ -42,7 +56,7 @@ def atomic_output(path: Path) -> Iterator[TextIO]:
     tmp = Path(name)
     try:
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as fh:
                 yield fh
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -52,28 +66,6 @@ def atomic_output(path: Path) -> Iterator[TextIO]:
             raise _write_error(path, exc) from None
     finally:
         tmp.unlink(missing_ok=True)  # gone already after the rename
-
-
-def write_atomically(path: Path, document: str | bytes) -> None:
-    """Write *document* to *path* through a temporary file and a rename, so a half-written
-    file never replaces a good one and nothing hidden is left behind when the disk is full."""
-    data = document if isinstance(document, bytes) else document.encode("utf-8")
-    try:
-        fd, name = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise _write_error(path, exc) from None
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, _default_mode())
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise _write_error(path, exc) from None
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # decks and imports are text; anything bigger is a mistake
