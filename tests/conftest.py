@@ -137,3 +137,12 @@ def run_subprocess(*args: str, env: dict | None = None, input: str | None = None
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-m", "studyplan", *args], capture_output=True, text=True,
                           env=full_env, input=input, cwd=cwd, timeout=timeout)
+
+
+def error_line(stderr: str, *needles: str) -> str:
+    """The one `Error: ...` line a refused command writes on stderr, holding each of *needles*."""
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    return lines[0]

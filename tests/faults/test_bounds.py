@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import db_digest, run_subprocess
+from conftest import db_digest, error_line, run_subprocess
 
 from studyplan.files import MAX_INPUT_BYTES
 
@@ -26,11 +26,7 @@ def sparse(path, size: int) -> None:
 
 def one_line(result, *needles: str) -> str:
     assert result.exit_code == 1, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    return lines[0]
+    return error_line(result.stderr, *needles)
 
 
 def problems(result) -> list[str]:
@@ -95,11 +91,7 @@ def child(db, decks, *args: str):
 
 def child_line(proc, *needles: str) -> str:
     assert proc.returncode == 1, proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), proc.stderr
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    return lines[0]
+    return error_line(proc.stderr, *needles)
 
 
 @pytest.mark.parametrize("kind", ["fifo", "/dev/zero"])

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import error_line
 from pgserver import pg_url  # noqa: F401  (fixture)
 from sqlalchemy import create_engine, inspect, text
 
@@ -43,11 +44,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 def one_line(result, *needles: str) -> str:
     assert result.exit_code == 1, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    return lines[0]
+    return error_line(result.stderr, *needles)
 
 
 @pytest.fixture

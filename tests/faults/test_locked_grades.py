@@ -14,6 +14,7 @@ import sqlite3
 from contextlib import closing
 
 import pytest
+from conftest import error_line
 
 from studyplan.db import engine as engine_module
 
@@ -61,11 +62,7 @@ def logged(db, sql="SELECT card_id, grade FROM review_log ORDER BY id"):
 
 def one_line(result, *needles):
     assert result.exit_code == 1, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    return lines[0]
+    return error_line(result.stderr, *needles)
 
 
 @pytest.mark.parametrize("keys, at, refused, saved", [

@@ -17,6 +17,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import error_line
 
 HARNESS = """\
 import json, os, subprocess, sys
@@ -65,11 +66,7 @@ def in_small_disk(tmp_path: Path, size: str, body: str) -> dict:
 
 def one_line(found: dict, *needles: str) -> str:
     assert found["code"] == 1, found
-    lines = found["err"].strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), found["err"]
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    return lines[0]
+    return error_line(found["err"], *needles)
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from cli.test_review import TODAY, read_until, spawn
 from conftest import db_digest as digest
+from conftest import error_line
 
 from studyplan.db.backup import TEST_PAUSE_ENV, clean_leftovers
 from studyplan.db.filelock import TEST_LOCK_TIMEOUT_ENV, lock_path
@@ -54,11 +55,7 @@ def finish(proc: subprocess.Popen) -> tuple[int, str, str]:
 
 
 def one_line(err: str, *needles: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), err
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    return lines[0]
+    return error_line(err, *needles)
 
 
 @pytest.fixture
