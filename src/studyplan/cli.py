@@ -141,8 +141,10 @@ def decks_sync(ws):
     from studyplan.study_cards import sync_decks
 
     result = sync_decks(ws)
-    # The folder on a line of its own: a long path must not split the counts.
-    click.echo(f"synced {ws.decks_dir}:\n  {result.added} added, {result.updated} updated, "
+    # The folder on a line of its own: a long path must not split the counts; the
+    # shipped decks are named, not shown by their install path.
+    where = ws.decks_dir if ws.decks else "the shipped decks"
+    click.echo(f"synced {where}:\n  {result.added} added, {result.updated} updated, "
                f"{result.retired} retired, {result.restored} restored, {result.unchanged} unchanged")
 
 
