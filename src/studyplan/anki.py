@@ -51,6 +51,15 @@ class AnkiFormatError(ValueError):
         self.line = line
 
 
+_HIDDEN = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def html_to_text(field: str) -> str:
+    """An Anki note field (HTML) as plain text: scripts and styles dropped with their
+    content, line breaks kept, other tags removed, entities decoded, ends trimmed."""
+    return _clean(_HIDDEN.sub("", field), True).replace("\xa0", " ")
+
+
 def _clean(text: str, is_html: bool) -> str:
     if is_html and "<" in text:  # most fields have no markup: skip the two regexes
         text = _BREAK.sub("\n", text)

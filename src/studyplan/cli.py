@@ -524,6 +524,8 @@ cli.add_command(backup)
 cli.add_command(restore)
 cli.add_command(cohort)
 
-from studyplan.cli_cards import cards  # noqa: E402
+from studyplan.cli_cards import cards, export_anki, import_group  # noqa: E402
 
 cli.add_command(cards)
+cli.add_command(import_group)
+export.add_command(export_anki)
