@@ -18,16 +18,16 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "studyplan"
 CLI = {"cli", "cli_admin", "cli_cards"}
 # What the command line may import: use cases, views, and the core's option types.
 CLI_MAY_IMPORT = {
-    "studyplan", "study", "study_review", "study_reports", "study_cards", "study_admin", "workspace",
+    "studyplan", "study", "study_review", "study_reports", "study_cards", "study_admin", "study_anki", "workspace",
     "views", "plan_views", "stats", "review_views", "cohort", "terminal",
     "errors", "plan", "advice", "dates", "text", "layout", "cli", "cli_admin", "cli_cards",
 }
 PURE = {
     "sm2", "plan", "planner", "forecast", "metrics", "catalog", "advice", "queue", "errors", "text", "dates", "layout",
-    "plan_views", "views", "stats", "review_views", "cohort", "anki", "exporting", "renames", "deck_rules",
+    "plan_views", "views", "stats", "review_views", "cohort", "anki", "anki_history", "exporting", "renames", "deck_rules",
     "calendar", "calendar.html", "calendar.text", "calendar.ics",
 }
-USE_CASES = {"study", "study_review", "study_reports", "study_cards", "study_admin", "workspace", "session"}
+USE_CASES = {"study", "study_review", "study_reports", "study_cards", "study_admin", "study_anki", "workspace", "session"}
 IMPURE_LIBRARIES = ("sqlalchemy", "alembic", "click", "sqlite3", "psycopg")
 
 

@@ -103,7 +103,7 @@ def import_anki(ws, file, exam, domain):
         return
     click.echo(f"imported {name} ({report.member}): {plural(report.notes, 'note')}")
     if report.matched:
-        click.echo(f"  {plural(report.matched, 'note')} of studyplan's own cards")
+        click.echo(f"  {plural(report.matched, 'note')} {'is a studyplan card' if report.matched == 1 else 'are studyplan cards'}")
     if report.added or report.present:
         click.echo(f"  {plural(report.added, 'card')} added to {', '.join(report.targets)}; "
                    f"{report.present} already present")
