@@ -45,8 +45,10 @@ def every_command(run, tmp_path, exam, domain, today, decks_kw):
     yield "backup", run("backup", str(tmp_path / "b.db"), **decks_kw)
     yield "decks sync", run("decks", "sync", **decks_kw)
     yield "daily", run("daily", "-o", str(tmp_path / "c.html"), today=later, **decks_kw)
+    yield "export anki", run("export", "anki", "--exam", exam, "-o", str(tmp_path / "d.apkg"), **decks_kw)
+    yield "import anki", run("import", "anki", str(tmp_path / "d.apkg"), today=later, **decks_kw)
     for command in (["exams"], ["plan", "create"], ["review"], ["stats"], ["calendar"], ["advise"], ["cohort"],
-                    ["replan"], ["today"], ["decks", "check"]):
+                    ["replan"], ["today"], ["decks", "check"], ["export", "anki"], ["import", "anki"]):
         yield " ".join(command) + " --help", run(*command, "--help", **decks_kw)
 
 

@@ -7,13 +7,19 @@ from __future__ import annotations
 import os
 import sqlite3
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 import zstandard
 from conftest import db_digest, error_line
+from pgserver import db_url, pg_url  # noqa: F401  (fixtures)
+from sqlalchemy import create_engine, text
 
 from studyplan import anki_collection
+from studyplan.db.engine import database_url
+from studyplan.study_anki import import_package
+from studyplan.workspace import Workspace
 
 
 @pytest.fixture
@@ -29,8 +35,9 @@ def _package(path: Path, members: dict[str, bytes], compression: int = zipfile.Z
     return path
 
 
-def _collection(tmp_path: Path) -> bytes:
-    """A minimal old-schema collection: one note, its card, no reviews."""
+def _collection(tmp_path: Path, notes: int = 0, days: int = 0) -> bytes:
+    """A minimal old-schema collection: one note, its card, no reviews; and *notes* more
+    notes in "beta", each answered Good once a day for *days* days from 2026-11-01."""
     path = tmp_path / "col.sqlite"
     conn = sqlite3.connect(path)
     conn.executescript("""
@@ -43,6 +50,13 @@ def _collection(tmp_path: Path) -> bytes:
         INSERT INTO notes VALUES (1, 'g1', 1, ' a ', 'front' || char(31) || 'back');
         INSERT INTO cards VALUES (10, 1, 5, 0, 0);
     """)
+    conn.execute("""UPDATE col SET decks = '{"5": {"name": "Alpha things"}, "6": {"name": "X::beta"}}'""")
+    conn.executemany("INSERT INTO notes VALUES (?, ?, 1, '', ?)",
+                     [(100 + n, f"n{n}", f"front {n}\x1fback {n}") for n in range(notes)])
+    conn.executemany("INSERT INTO cards VALUES (?, ?, 6, 0, 0)", [(10_000 + n, 100 + n) for n in range(notes)])
+    start = int(datetime(2026, 11, 1, 9).timestamp() * 1000)
+    conn.executemany("INSERT INTO revlog VALUES (?, ?, 3, ?, 2500, 5000, 1)",
+                     [(start + d * 86_400_000 + n, 10_000 + n, d + 1) for n in range(notes) for d in range(days)])
     conn.commit()
     conn.close()
     return path.read_bytes()
@@ -122,3 +136,29 @@ def test_the_package_file_is_never_written(run, tmp_path, synced):
     assert run("import", "anki", str(package), "--exam", "tiny").exit_code == 0
     assert (package.read_bytes(), package.stat().st_mtime_ns) == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("good")) == ["good.apkg"]
+
+
+def test_a_large_history_imports_once_on_both_backends(db_url, tiny_decks, tmp_path):
+    package = _package(tmp_path / "big.colpkg", {"collection.anki21": _collection(tmp_path, notes=1500, days=10)},
+                       zipfile.ZIP_DEFLATED)
+    ws = Workspace(db=db_url, decks=str(tiny_decks))
+    try:
+        first = import_package(ws, package, "tiny", None)
+        again = import_package(ws, package, "tiny", None)
+    finally:
+        ws.close()
+    assert (first.added, first.present, first.reviews_added, first.reviews_present, first.scheduled) == (
+        1501, 0, 15_000, 0, 1500)
+    assert (again.added, again.present, again.reviews_added, again.reviews_present, again.scheduled) == (
+        0, 1501, 0, 15_000, 1500)
+    engine = create_engine(database_url(db_url))
+    try:
+        with engine.connect() as conn:
+            logged = conn.execute(text("SELECT count(*), count(DISTINCT card_id), sum(CASE WHEN practice THEN 1 "
+                                       "ELSE 0 END) FROM review_log")).one()
+            state = conn.execute(text("SELECT interval, repetitions, due FROM card_state cs JOIN card c "
+                                      "ON c.id = cs.card_id WHERE c.front = 'front 7'")).one()
+    finally:
+        engine.dispose()
+    assert tuple(logged) == (15_000, 1500, 0)
+    assert (state[0], state[1], str(state[2])) == (10, 10, "2026-11-20")

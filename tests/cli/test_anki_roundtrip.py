@@ -278,3 +278,29 @@ def test_a_text_export_still_needs_exam_and_domain(run, tmp_path):
     assert result.exit_code == 2 and "a text export needs --exam and --domain" in result.output
     result = run("import", "anki", str(export), "--exam", "tiny", "--domain", "alpha")
     assert result.output == "imported 2 cards into tiny/alpha from notes.txt; 0 already present\n"
+
+
+def test_an_older_anki_history_never_overwrites_later_reviews_here(run, db_path, tmp_path):
+    package = tmp_path / "tiny.apkg"
+    assert run("export", "anki", "--exam", "tiny", "-o", str(package)).exit_code == 0
+    col = _fresh_collection(tmp_path / "anki")
+    try:
+        _import_into_anki(col, package)
+        col.decks.select(col.decks.id(ALPHA))
+        ids = [col.get_note(col.get_card(cid).nid)["Id"] for cid in _answer(col, 4, 4)]
+        back = _export(col, "colpkg", tmp_path / "phone.colpkg")
+    finally:
+        col.close()
+    today = date.today()
+    assert run("import", "anki", str(back), today=today.isoformat()).exit_code == 0
+    # Easy in Anki: 4 days or so (Anki fuzzes); reviewed here then, then the same package comes in again.
+    dues = [date.fromisoformat(d) for d, in rows(db_path, "SELECT due FROM card_state")]
+    assert len(dues) == 2 and all(4 <= (d - today).days <= 5 for d in dues)
+    later = max(dues).isoformat()
+    reviewed = run("review", "--exam", "tiny", "--max", "2", input="\n5\n" * 2, today=later)
+    assert reviewed.exit_code == 0, reviewed.output
+    assert sorted(r[0] for r in rows(db_path, "SELECT card_id FROM review_log WHERE review_day = ?", later)) == sorted(ids)
+    before = db_digest(db_path)
+    again = run("import", "anki", str(back), today=later)
+    assert again.output.endswith("  0 reviews added, 2 already present; 2 cards scheduled\n")
+    assert db_digest(db_path) == before
