@@ -93,6 +93,8 @@ def import_anki(ws, file, exam, domain):
     """
     from studyplan.study_anki import PackageImportReport, import_from_anki, is_package
 
+    if domain is not None and exam is None:
+        raise click.UsageError("--domain needs --exam")
     if not is_package(file) and (exam is None or domain is None):
         raise click.UsageError("a text export needs --exam and --domain (an .apkg or .colpkg does not)")
     report = import_from_anki(ws, file, exam, domain)

@@ -276,6 +276,8 @@ def test_a_text_export_still_needs_exam_and_domain(run, tmp_path):
     export.write_text("#separator:tab\nq1\ta1\nq2\ta2\n")
     result = run("import", "anki", str(export), "--exam", "tiny")
     assert result.exit_code == 2 and "a text export needs --exam and --domain" in result.output
+    result = run("import", "anki", str(export), "--domain", "alpha")
+    assert result.exit_code == 2 and "Error: --domain needs --exam" in result.output
     result = run("import", "anki", str(export), "--exam", "tiny", "--domain", "alpha")
     assert result.output == "imported 2 cards into tiny/alpha from notes.txt; 0 already present\n"
 
