@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 
@@ -201,7 +202,7 @@ def test_a_collection_reviewed_in_anki_imports_with_its_history(run, db_path, tm
                          "WHERE card_id = ?", beta) == [(2.15, 1, 0, "2026-11-06", 1, "2026-11-01")]
     # The cards answered in Anki today: a card's first answer is its review, a second one
     # practice; Again, Easy and Good are grades 1, 5 and 4.
-    assert sorted(f for f, _ in answers) == ["Alpha again?", "What is alpha?", "What is alpha?"]
+    assert sorted(Counter(f for f, _ in answers).values()) == [1, 2]  # the card that failed came back
     expected = [(front, {1: 1, 4: 5, 3: 4}[ease], int(front in [f for f, _ in answers[:n]]))
                 for n, (front, ease) in enumerate(answers)]
     assert rows(db_path, "SELECT c.front, l.grade, l.practice FROM review_log l JOIN card c ON c.id = l.card_id "
@@ -295,9 +296,9 @@ def test_an_older_anki_history_never_overwrites_later_reviews_here(run, db_path,
         col.close()
     today = date.today()
     assert run("import", "anki", str(back), today=today.isoformat()).exit_code == 0
-    # Easy in Anki: 4 days or so (Anki fuzzes); reviewed here then, then the same package comes in again.
+    # Easy in Anki: 4 days, fuzzed by Anki to 3-5; reviewed here then, then the same package comes in again.
     dues = [date.fromisoformat(d) for d, in rows(db_path, "SELECT due FROM card_state")]
-    assert len(dues) == 2 and all(4 <= (d - today).days <= 5 for d in dues)
+    assert len(dues) == 2 and all(3 <= (d - today).days <= 5 for d in dues)
     later = max(dues).isoformat()
     reviewed = run("review", "--exam", "tiny", "--max", "2", input="\n5\n" * 2, today=later)
     assert reviewed.exit_code == 0, reviewed.output
