@@ -397,7 +397,7 @@ def daily(ws: Workspace, exam_id: str, background: str) -> DailyReport:
     if not has_plan:
         first = create_plan(ws, exam_id, Request(background=background, start=ws.today, minutes_per_day=DAILY_MINUTES))
     catalog = ws.catalog
-    return DailyReport(sum(len(e.cards) for e in catalog.exams.values()), len(catalog.exams), synced,
+    return DailyReport(sum(e.card_total for e in catalog.exams.values()), len(catalog.exams), synced,
                        ws.db_location, first, today_report(ws))
 
 

@@ -35,7 +35,7 @@ def exams_table(catalog: Catalog, today: date) -> str:
             f"${exam.price_usd:g}" if exam.price_usd else "-",
             exam.passing_score or "-",
             len(exam.domains),
-            len(exam.cards),
+            exam.card_total,
         ])
     return str(tabulate(rows, headers=["exam", "name", "status", "time", "questions", "price", "pass", "domains", "cards"],
                     maxcolwidths=[None, 36, 18, None, None, None, None, None, None]))
@@ -59,16 +59,16 @@ def exam_detail(exam: Exam, today: date) -> str:
         facts.append(("notes", exam.notes))
     for i, r in enumerate(sorted(exam.renames, key=lambda r: (r.date, r.old))):
         facts.append(("renames" if i == 0 else "", f"{one_line(r.old)} -> {one_line(r.new)}, {r.date.isoformat()}"))
-    counts = exam.card_counts()
+    counts, scenarios = exam.card_counts(), exam.card_counts("scenario")
     rows = []
     for d in exam.domains:
         published = f"{d.weight_range[0]:.0%}-{d.weight_range[1]:.0%}" if d.weight_range else ""
-        scenario = sum(1 for c in exam.cards if c.domain == d.id and c.style == "scenario")
+        scenario = scenarios.get(d.id, 0)
         verified = exam.verified(d.id)
         rows.append([d.id, d.name, f"{d.weight:.1%}", published, counts.get(d.id, 0), scenario,
                      verified.isoformat() if verified else ("never" if exam.kind == "exam" else "-")])
-    rows.append(["", "total", f"{sum(d.weight for d in exam.domains):.0%}", "", len(exam.cards),
-                 sum(1 for c in exam.cards if c.style == "scenario"), ""])
+    rows.append(["", "total", f"{sum(d.weight for d in exam.domains):.0%}", "", exam.card_total,
+                 sum(scenarios.values()), ""])
     head = "\n".join(f"{k:>9}: {v}" if k else f"{'':>9}  {v}" for k, v in facts)
     table = tabulate(rows, headers=["domain", "name", "weight", "guide", "cards", "scenario", "verified"])
     return f"{head}\n\n{table}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -74,6 +75,32 @@ class CardRow(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     retired_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class DeckFileRow(Base):
+    """A deck file as last read: its stat and hash, and what the catalog needs from it.
+
+    *role* is "exam" (an exam.toml) or "cards" (an NN-<domain>.toml). *version* is the
+    package version for the shipped decks, which are trusted unchanged until it changes.
+    """
+
+    __tablename__ = "deck_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(String(1000), unique=True)
+    exam_id: Mapped[str] = mapped_column(String(64), index=True)
+    label: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(8))
+    domain: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    verified: Mapped[date | None] = mapped_column(Date, nullable=True)
+    line: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    size: Mapped[int] = mapped_column(BigInteger)
+    mtime_ns: Mapped[int] = mapped_column(BigInteger)
+    digest: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    first_position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    cards: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    scenarios: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class CardState(Base):
