@@ -175,10 +175,10 @@ def _row(path: Path, exam_id: str, label: str, role: str, stamp: _Stamp, digest:
 
 def _duplicates_of_unread(session: Session, read: list[ReadFile], unread_labels: set[str]) -> list[Problem]:
     """A card id of a file read now that a file not read (unchanged) already holds."""
-    ids = [(card, f) for f in read for card in f.cards]
-    holders = card_sources(session, [card.id for card, _ in ids])
+    cards = [card for f in read for card in f.cards]
+    holders = card_sources(session, [card.id for card in cards])
     problems = []
-    for card, f in ids:
+    for card in cards:
         source = holders.get(card.id, "")
         label = source.removeprefix(DECK_SOURCE)
         if source.startswith(DECK_SOURCE) and label in unread_labels and label != card.file:

@@ -160,7 +160,7 @@ def sync_exam(session: Session, exam: Exam, cards: list[tuple[int, Card]], scope
         retired += 1
     session.flush()
     if fresh:
-        session.execute(insert(CardRow.__table__), fresh)
+        session.execute(insert(CardRow), fresh)
     return SyncResult(added, updated, retired, restored, unchanged)
 
 
@@ -189,7 +189,7 @@ def remember_deck_files(session: Session, exam_ids: set[str], files: list[dict])
     if exam_ids:
         session.execute(delete(DeckFileRow).where(DeckFileRow.exam_id.in_(sorted(exam_ids))))
     if files:
-        session.execute(insert(DeckFileRow.__table__), files)
+        session.execute(insert(DeckFileRow), files)
 
 
 def import_cards(session: Session, exam_id: str, domain_slug: str, cards: list[tuple[str, str, list[str]]],
