@@ -107,7 +107,8 @@ class CardState(Base):
     """One learner's SM-2 state of one card; absent until the card is first introduced."""
 
     __tablename__ = "card_state"
-    __table_args__ = (Index("ix_card_state_due", "learner_id", "due"),)
+    __table_args__ = (Index("ix_card_state_due", "learner_id", "due"),
+                      Index("ix_card_state_introduced", "learner_id", "introduced_on"))
 
     learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"), primary_key=True)
     card_id: Mapped[str] = mapped_column(ForeignKey("card.id"), primary_key=True)
@@ -129,7 +130,9 @@ class ReviewLog(Base):
     """
 
     __tablename__ = "review_log"
-    __table_args__ = (Index("ix_review_log_learner_day", "learner_id", "review_day"),)
+    __table_args__ = (Index("ix_review_log_learner_day", "learner_id", "review_day"),
+                      # reviews per day (practice left out) for `stats`, the streak after `review`
+                      Index("ix_review_log_learner_practice_day", "learner_id", "practice", "review_day"))
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"))

@@ -1,10 +1,15 @@
-"""Deck files remembered, so a command re-reads only the deck files that changed.
+"""Deck files remembered, so a command re-reads only the deck files that changed; indexes
+for the history queries of `stats`, `today` and `review`.
 
 ``deck_file`` keeps, per file of a decks folder (an exam's ``exam.toml`` and its card
 files), the file's size, modification time and content hash, and what the catalog needs
 from it without parsing it again: its exam, domain, ``verified`` date, first card
 position and card counts. Existing data is untouched; the table starts empty, so the
 first command after the upgrade reads every deck once and fills it.
+
+Two indexes: review_log (learner_id, practice, review_day) covers reviews per day with
+practice rows left out, and card_state (learner_id, introduced_on) the cards introduced
+in a span of days.
 
 Revision ID: 0004
 Revises: 0003
@@ -37,7 +42,11 @@ def upgrade() -> None:
         sa.Column("cards", sa.Integer, nullable=False, server_default="0"),
         sa.Column("scenarios", sa.Integer, nullable=False, server_default="0"),
     )
+    op.create_index("ix_review_log_learner_practice_day", "review_log", ["learner_id", "practice", "review_day"])
+    op.create_index("ix_card_state_introduced", "card_state", ["learner_id", "introduced_on"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_card_state_introduced", "card_state")
+    op.drop_index("ix_review_log_learner_practice_day", "review_log")
     op.drop_table("deck_file")
