@@ -44,6 +44,10 @@ def test_reviews_per_day_and_introduced_spans_are_read_through_indexes(db_path):
             " AND review_day >= '2026-01-01' AND review_day <= '2026-03-01' GROUP BY review_day"))
         assert "COVERING INDEX ix_review_log_learner_practice_day" in plan
         plan = " ".join(r[3] for r in conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT count(*), sum(grade >= 3) FROM review_log WHERE learner_id = 1 AND practice = 0"
+            " AND prev_repetitions > 0"))
+        assert "COVERING INDEX ix_review_log_learner_practice_day" in plan
+        plan = " ".join(r[3] for r in conn.exec_driver_sql(
             "EXPLAIN QUERY PLAN SELECT count(*) FROM card_state WHERE learner_id = 1 AND introduced_on >= ?"
             " AND introduced_on <= ?", (date(2026, 1, 1), date(2026, 2, 1))))
         assert "ix_card_state_introduced" in plan

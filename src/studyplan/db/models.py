@@ -131,8 +131,10 @@ class ReviewLog(Base):
 
     __tablename__ = "review_log"
     __table_args__ = (Index("ix_review_log_learner_day", "learner_id", "review_day"),
-                      # reviews per day (practice left out) for `stats`, the streak after `review`
-                      Index("ix_review_log_learner_practice_day", "learner_id", "practice", "review_day"))
+                      # covers reviews per day (practice left out: `stats`, the streak after `review`),
+                      # the learner's retention and retention per domain (`stats`, `today`'s readiness)
+                      Index("ix_review_log_learner_practice_day", "learner_id", "practice", "review_day",
+                            "prev_repetitions", "grade", "card_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"))

@@ -7,9 +7,10 @@ from it without parsing it again: its exam, domain, ``verified`` date, first car
 position and card counts. Existing data is untouched; the table starts empty, so the
 first command after the upgrade reads every deck once and fills it.
 
-Two indexes: review_log (learner_id, practice, review_day) covers reviews per day with
-practice rows left out, and card_state (learner_id, introduced_on) the cards introduced
-in a span of days.
+Two indexes: review_log (learner_id, practice, review_day, prev_repetitions, grade,
+card_id) covers reviews per day with practice rows left out and the retention queries
+(overall and per domain), and card_state (learner_id, introduced_on) the cards
+introduced in a span of days.
 
 Revision ID: 0004
 Revises: 0003
@@ -42,7 +43,8 @@ def upgrade() -> None:
         sa.Column("cards", sa.Integer, nullable=False, server_default="0"),
         sa.Column("scenarios", sa.Integer, nullable=False, server_default="0"),
     )
-    op.create_index("ix_review_log_learner_practice_day", "review_log", ["learner_id", "practice", "review_day"])
+    op.create_index("ix_review_log_learner_practice_day", "review_log",
+                    ["learner_id", "practice", "review_day", "prev_repetitions", "grade", "card_id"])
     op.create_index("ix_card_state_introduced", "card_state", ["learner_id", "introduced_on"])
 
 
