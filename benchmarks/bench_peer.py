@@ -190,16 +190,15 @@ if spec.get("history"):
     today = col.sched.today
     base = date.fromisoformat(spec["today"])
     cards, revlog = [], []
-    used = set()
+    used = {}
     for index, due, ivl, ease, reps, lapses, reviews in spec["history"]:
         cid = ids[index]
         cards.append((today + (date.fromisoformat(due) - base).days, ivl, int(ease * 1000), reps, lapses, cid))
         last = 0
         for day, grade, after in reviews:
-            rid = int(datetime.fromisoformat(day + "T09:00:00").timestamp() * 1000)
-            while rid in used:
-                rid += 1
-            used.add(rid)
+            stamp = int(datetime.fromisoformat(day + "T09:00:00").timestamp() * 1000)
+            rid = stamp + used.get(stamp, 0)  # revlog ids are unique milliseconds
+            used[stamp] = used.get(stamp, 0) + 1
             revlog.append((rid, cid, -1, {0: 1, 1: 1, 2: 1, 3: 2, 4: 3, 5: 4}[grade],
                            after, last, int(ease * 1000), 8000, 1))
             last = after
@@ -452,6 +451,7 @@ def main() -> int:
 
         ours_figures = dict(today=today, stats=stats, noop=noop, noop_in=noop_in, queue=queue, graded=graded,
                             first=first, size=sp_size)
+        print("studyplan figures:", json.dumps(ours_figures), flush=True)  # kept should the Anki side fail
         theirs: dict = {}
         if anki:
             col = root / "anki" / "collection.anki2"
