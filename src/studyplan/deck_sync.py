@@ -33,6 +33,7 @@ from studyplan.db.cards import (
 )
 from studyplan.decks import KnownFile, Problem, ReadFile, installed_decks_dir, list_decks, read_decks
 from studyplan.errors import StudyplanError
+from studyplan.files import InputRefused, read_input
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -56,7 +57,12 @@ def _stamp(path: Path, version: str) -> _Stamp:
 
 
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The content hash; "" for a file we will not read (a FIFO, a device, too big, gone),
+    which then counts as changed so the parser reports it as a deck problem."""
+    try:
+        return hashlib.sha256(read_input(path)).hexdigest()
+    except (InputRefused, OSError):
+        return ""
 
 
 def refuse(problems: list[Problem]) -> None:
