@@ -385,10 +385,10 @@ def review(ws, max_cards, domain, new_only, reviews_only, exam, drill, fmt):
     if fmt == "jsonl":
         from studyplan.session_jsonl import JsonlConsole, summary_event
 
-        console = JsonlConsole(start.session, sys.stdin, sys.stdout)
+        events = JsonlConsole(start.session, sys.stdin, sys.stdout)
         with _signals_interrupt():
-            outcome = console.run()
-        console.emit("summary", **summary_event(finish_report(ws, outcome), start.nothing))
+            outcome = events.run()
+        events.emit("summary", **summary_event(finish_report(ws, outcome), start.nothing))
         return
     if start.session is None:
         click.echo(start.nothing)

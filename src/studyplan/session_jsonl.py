@@ -34,7 +34,7 @@ def parse_action(line: str) -> tuple[str | None, str]:
     if text.startswith("{"):
         try:
             data = json.loads(text)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             return None, f"not valid JSON ({exc.msg}): {USAGE}"
         action = data.get("action") if isinstance(data, dict) else None
         if action == "grade":
