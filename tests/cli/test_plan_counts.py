@@ -76,3 +76,15 @@ def test_create_replan_show_and_calendar_count_the_same_days_and_cards(run, tiny
     on_later = partial(cli, today=later.isoformat())
     assert show_counts(on_later, later) == ((exam - later).days, study, new)
     assert calendar_counts(on_later, later, tmp_path) == ((exam - later).days, study, new, study, new)
+
+
+def test_plan_show_puts_one_task_a_line_and_still_escapes_deck_text(run, tiny_decks):
+    exam = tiny_decks / "tiny" / "exam.toml"
+    exam.write_text(exam.read_text().replace('name = "Alpha things"', 'name = "Alpha\\u001b[2J\\nthings"'))
+    assert run("plan", "create", "--exam", "tiny", "--background", "experienced", "--exam-date", "2027-01-10"
+               ).exit_code == 0
+    lines = run("plan", "show", "--to", "2026-12-01").stdout.splitlines()
+    first = lines.index(next(line for line in lines if line.startswith("2026-12-01")))
+    assert lines[first:] == [
+        "2026-12-01  Tue  domains    4  1 new: Alpha\\x1b[2J\\nthings (2 min)",
+        "                               1 new: Beta things (2 min)"]
