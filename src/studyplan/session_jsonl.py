@@ -169,7 +169,7 @@ def summary_event(report: SessionReport, nothing: str = "") -> dict[str, Any]:
         "suspended": list(outcome.suspended),
         "leeches": list(outcome.leeches),
         "skipped": list(outcome.skipped),
-        "seconds": round(outcome.seconds, 1),
+        "minutes": int(outcome.seconds // 60),  # whole minutes, as the text summary; a driver has its own clock
         "due_next_7_days": {d.isoformat(): n for d, n in sorted(report.forecast.items()) if n},
         "streak": report.streak,
     }

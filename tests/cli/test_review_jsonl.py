@@ -39,11 +39,11 @@ def test_a_session_reads_as_card_answer_graded_events_and_ends_with_a_summary(ru
                       "message": "again at the end of this session; then back tomorrow, Wed 2 Dec"}
     assert out[6]["id"] == "tiny-alpha-002" and out[6]["left"] == 9  # 8 queued and the re-ask
     summary = out[-1]
-    assert summary | {"seconds": 0} == {
+    assert summary == {
         "event": "summary", "complete": False, "cards": 2, "correct": 1, "practice": 0,
         "by_domain": [{"domain": "alpha", "cards": 1, "correct": 1, "practice": 0},
                       {"domain": "beta", "cards": 1, "correct": 0, "practice": 0}],
-        "suspended": [], "leeches": [], "skipped": [], "seconds": 0, "due_next_7_days": {"2026-12-02": 2},
+        "suspended": [], "leeches": [], "skipped": [], "minutes": 0, "due_next_7_days": {"2026-12-02": 2},
         "streak": 1}
     assert rows(db_path, "select card_id, grade, practice, due from review_log order by id") == [
         ("tiny-alpha-001", 5, 0, "2026-12-02"), ("tiny-beta-001", 2, 0, "2026-12-02")]
@@ -108,7 +108,7 @@ def test_nothing_to_review_is_one_summary_with_the_reason(run):
     result = run("review", "--format", "jsonl", input="")
     assert [json.loads(line) for line in result.stdout.splitlines()] == [{
         "event": "summary", "complete": True, "cards": 0, "correct": 0, "practice": 0, "by_domain": [],
-        "suspended": [], "leeches": [], "skipped": [], "seconds": 0.0, "due_next_7_days": {}, "streak": 0,
+        "suspended": [], "leeches": [], "skipped": [], "minutes": 0, "due_next_7_days": {}, "streak": 0,
         "message": "Nothing to review now. No plan yet: run 'studyplan plan create', or pass --exam to study "
                    "new cards."}]
 
