@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
+import subprocess
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
@@ -25,7 +27,8 @@ from click.testing import CliRunner
 from studyplan.cli import cli
 from studyplan.workspace import Workspace
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
 TODAY = date(2026, 12, 1)
 CLOCK = time(8, 0)
 BLOCK = re.compile(r"^```console\n(.*?)^```\n", re.M | re.S)
@@ -90,6 +93,20 @@ def test_every_readme_example_prints_what_the_readme_shows(fresh_install):
     for command, shown in examples(README.read_text()):
         printed = run_example(command, fresh_install)
         assert printed == shown, f"README example '$ {command}' prints:\n{printed}"
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_test_runs_the_readme_examples():
+    """The README's test command (`make test`) collects this file."""
+    plan = subprocess.run(["make", "--no-print-directory", "-n", "-C", str(ROOT), "test"], capture_output=True,
+                          text=True, timeout=60, check=True).stdout
+    line = next(line for line in plan.splitlines() if " -m pytest " in line)
+    found = re.fullmatch(r"cd (\S+) && \S+ -m pytest (.*)", line)
+    assert found, line
+    collected = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-k", "readme",
+                                *shlex.split(found.group(2))], cwd=ROOT / found.group(1), capture_output=True,
+                               text=True, timeout=300)
+    assert "test_readme.py::test_every_readme_example_prints_what_the_readme_shows" in collected.stdout
 
 
 def write_readme(home: Path) -> None:
