@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import select
@@ -181,3 +182,25 @@ def test_a_script_drives_a_real_process_line_by_line(db_path, tiny_decks, run):
                     ("tiny-alpha-002", 4, "2026-12-02")]
     exported = json.loads(run("export", "reviews", "--format", "json", today=TODAY.isoformat()).stdout)
     assert [(r["card_id"], r["grade"], r["due"]) for r in exported] == seen
+
+
+def test_a_grade_the_database_refuses_is_a_fatal_error_event_and_the_saved_grades_stay(run, db_path, monkeypatch):
+    from faults.test_locked_grades import LockingInput
+
+    from studyplan.db import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 200)
+    assert run("decks", "sync").exit_code == 0
+    stream = LockingInput(["", "5", "", "4"], db_path, 3)  # another program locks the database before the "4"
+    try:
+        result = run("review", "--exam", "tiny", "--format", "jsonl", input=io.BufferedReader(stream, buffer_size=1),
+                     today=TODAY.isoformat())
+    finally:
+        stream.release()
+    assert result.exit_code == 1
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [e["event"] for e in out] == ["card", "answer", "graded", "card", "answer", "error"]
+    assert out[-1]["fatal"] is True and "grade 4 of card tiny-beta-001 was NOT saved" in out[-1]["message"]
+    assert "the 1 grade(s) before it in this session are saved" in out[-1]["message"]
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
+    assert rows(db_path, "select card_id, grade from review_log") == [("tiny-alpha-001", 5)]
