@@ -27,7 +27,7 @@ PURE = {
     "plan_views", "views", "stats", "review_views", "cohort", "anki", "exporting", "renames", "deck_rules",
     "calendar", "calendar.html", "calendar.text", "calendar.ics",
 }
-USE_CASES = {"study", "study_review", "study_reports", "study_cards", "study_admin", "workspace", "session"}
+USE_CASES = {"study", "study_review", "study_reports", "study_cards", "study_admin", "workspace", "session", "deck_sync"}
 IMPURE_LIBRARIES = ("sqlalchemy", "alembic", "click", "sqlite3", "psycopg")
 
 

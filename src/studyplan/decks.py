@@ -48,6 +48,12 @@ def shipped_decks_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "decks"
 
 
+def installed_decks_dir() -> Path | None:
+    """The decks installed inside the package (resolved), None in a source checkout."""
+    installed = Path(__file__).resolve().parent / "shipped_decks"
+    return installed if installed.is_dir() else None
+
+
 class _Source:
     """One TOML file's text, for turning table positions into line numbers."""
 
@@ -332,40 +338,102 @@ def _load_courses(path: Path, label: str, problems: list[Problem]) -> tuple[Cour
     return tuple(courses)
 
 
-def load_catalog(root: Path, fallback_courses: Path | None = None) -> tuple[Catalog, list[Problem]]:
-    """Read every exam folder under *root*; return the catalog and all problems found.
+@dataclass(frozen=True, slots=True)
+class ExamFolder:
+    """An exam's folder: its exam.toml and its NN-<domain>.toml card files, sorted."""
 
-    A folder of the learner's own exams may omit courses.toml; then *fallback_courses*
-    (the shipped one) is used.
-    """
+    folder: Path
+    exam_file: Path
+    card_files: tuple[Path, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KnownFile:
+    """A card file read before and unchanged since: what the catalog needs from it."""
+
+    domain: str
+    label: str
+    verified: date | None
+    line: int
+    recall: int
+    scenario: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReadFile:
+    """A card file parsed in this read: its domain, `verified` line and cards."""
+
+    exam: str
+    path: Path
+    deck_file: DeckFile
+    cards: tuple[Card, ...]
+
+
+def list_decks(root: Path) -> tuple[list[ExamFolder], list[Problem]]:
+    """The exam folders under *root* (hidden and `_` folders left out), no file read."""
     problems: list[Problem] = []
     root = Path(root)
     if not root.is_dir():
-        problems.append(Problem(str(root), 0, "decks folder not found"))
-        return Catalog(), problems
-    exams: dict[str, Exam] = {}
-    folders: dict[str, Path] = {}
-    seen: dict[str, str] = {}
+        return [], [Problem(str(root), 0, "decks folder not found")]
+    folders = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         deck_files = sorted(folder.glob(DECK_GLOB))
         if not (folder / EXAM_FILE).is_file():
             if deck_files:
                 problems.append(Problem(str(deck_files[0].relative_to(root.parent)), 1, f"deck file but no {EXAM_FILE} in its folder"))
             continue
+        folders.append(ExamFolder(folder, folder / EXAM_FILE, tuple(deck_files)))
+    return folders, problems
+
+
+def read_decks(root: Path, listing: list[ExamFolder], known: dict[Path, KnownFile],
+               fallback_courses: Path | None = None) -> tuple[Catalog, list[Problem], list[ReadFile]]:
+    """Read the exams of *listing*: every exam.toml and courses.toml, and the card files
+    not in *known* (those are taken as remembered). The catalog's exams carry the cards
+    read in `cards` only when every file was read; their `tally` counts all of them.
+
+    Returns the catalog, every problem found and the card files read. A duplicate card
+    id between a file read and a *known* one is the caller's to find (it knows the ids).
+    """
+    problems: list[Problem] = []
+    root = Path(root)
+    exams: dict[str, Exam] = {}
+    folders: dict[str, Path] = {}
+    seen: dict[str, str] = {}
+    read: list[ReadFile] = []
+    for entry in listing:
+        folder = entry.folder
         exam = _load_exam(folder, root, problems)
         if exam is None:
             continue
         cards: list[Card] = []
         files: list[DeckFile] = []
-        for path in deck_files:
-            cards.extend(_load_cards(path, root, exam, seen, problems, files))
+        tally: dict[tuple[str, str], int] = {}
+        complete = True
+        for path in entry.card_files:
+            remembered = known.get(path)
+            if remembered is not None:
+                complete = False
+                files.append(DeckFile(remembered.domain, remembered.label, remembered.verified, remembered.line))
+                for style, n in (("recall", remembered.recall), ("scenario", remembered.scenario)):
+                    if n:
+                        tally[(remembered.domain, style)] = tally.get((remembered.domain, style), 0) + n
+                continue
+            before = len(files)
+            found = _load_cards(path, root, exam, seen, problems, files)
+            if len(files) > before:
+                read.append(ReadFile(exam.id, path, files[-1], tuple(found)))
+            cards.extend(found)
+            for card in found:
+                tally[(card.domain, card.style)] = tally.get((card.domain, card.style), 0) + 1
         present = {f.domain for f in files}
         exam_label = str(folder.relative_to(root.parent) / EXAM_FILE)
         for d in exam.domains:
             if d.id and d.id not in present:
                 line = _line_of(folder / EXAM_FILE, rf'^\s*id\s*=\s*"{re.escape(d.id)}"')
                 problems.append(Problem(exam_label, line, f"domain '{d.id}' has no cards (no NN-*.toml file with domain = \"{d.id}\")"))
-        exams[exam.id] = replace(exam, cards=tuple(cards), deck_files=tuple(files))
+        exams[exam.id] = replace(exam, cards=tuple(cards) if complete else (), deck_files=tuple(files),
+                                 tally=tuple((d, st, n) for (d, st), n in tally.items()))
         folders[exam.id] = folder
     for exam in exams.values():
         if exam.successor and exam.successor not in exams:
@@ -381,12 +449,24 @@ def load_catalog(root: Path, fallback_courses: Path | None = None) -> tuple[Cata
         for module in course.modules:
             for link in module.teaches:
                 exam_id, domain_id = link.split("/")
-                exam = exams.get(exam_id)
-                if exam is not None and domain_id not in {d.id for d in exam.domains}:
+                linked = exams.get(exam_id)
+                if linked is not None and domain_id not in {d.id for d in linked.domains}:
                     line = _line_of(courses_path, rf'^\s*teaches\s*=.*"{re.escape(link)}"')
                     problems.append(Problem(label, line, f"module '{module.title}' teaches unknown domain '{link}'"))
-    return Catalog(exams=exams, courses=courses), problems
+    return Catalog(exams=exams, courses=courses), problems, read
 
+
+def load_catalog(root: Path, fallback_courses: Path | None = None) -> tuple[Catalog, list[Problem]]:
+    """Read every exam folder under *root*; return the catalog and all problems found.
+
+    A folder of the learner's own exams may omit courses.toml; then *fallback_courses*
+    (the shipped one) is used.
+    """
+    listing, problems = list_decks(root)
+    if not Path(root).is_dir():
+        return Catalog(), problems
+    catalog, more, _ = read_decks(root, listing, {}, fallback_courses)
+    return catalog, problems + more
 
 
 def _line_of(path: Path, pattern: str) -> int:

@@ -37,7 +37,7 @@ def exams_table(catalog: Catalog, today: date, width: int = DEFAULT_WIDTH) -> st
     rows = []
     for exam in sorted(catalog.exams.values(), key=lambda e: (e.kind != "exam", e.id)):
         rows.append([exam.id, exam.name, exam_status(exam, today), exam_format(exam), len(exam.domains),
-                     len(exam.cards)])
+                     exam.card_total])
     return fit_table(safe_rows(rows), ["exam", "name", "status", "format", "domains", "cards"], width, wrap_columns=(1, 2, 3),
                      colalign=("left", "left", "left", "left", "right", "right"))
 
@@ -60,16 +60,16 @@ def exam_detail(exam: Exam, today: date, width: int = DEFAULT_WIDTH) -> str:
         facts.append(("notes", exam.notes))
     for i, r in enumerate(sorted(exam.renames, key=lambda r: (r.date, r.old))):
         facts.append(("renames" if i == 0 else "", f"{one_line(r.old)} -> {one_line(r.new)}, {r.date.isoformat()}"))
-    counts = exam.card_counts()
+    counts, scenarios = exam.card_counts(), exam.card_counts("scenario")
     rows = []
     for d in exam.domains:
         published = f"{d.weight_range[0]:.0%}-{d.weight_range[1]:.0%}" if d.weight_range else ""
-        scenario = sum(1 for c in exam.cards if c.domain == d.id and c.style == "scenario")
+        scenario = scenarios.get(d.id, 0)
         verified = exam.verified(d.id)
         rows.append([d.id, d.name, f"{d.weight:.1%}", published, counts.get(d.id, 0), scenario,
                      verified.isoformat() if verified else ("never" if exam.kind == "exam" else "-")])
-    rows.append(["", "total", f"{sum(d.weight for d in exam.domains):.0%}", "", len(exam.cards),
-                 sum(1 for c in exam.cards if c.style == "scenario"), ""])
+    rows.append(["", "total", f"{sum(d.weight for d in exam.domains):.0%}", "", exam.card_total,
+                 sum(scenarios.values()), ""])
     head = "\n".join(wrap(v, width, f"{k:>9}: " if k else " " * 11, " " * 11) for k, v in facts)
     table = fit_table(safe_rows(rows), ["domain", "name", "weight", "guide", "cards", "scenario", "verified"], width,
                       wrap_columns=(1, 3), colalign=("left", "left", "right", "left", "right", "right", "left"))

@@ -88,12 +88,37 @@ class Workspace:
 
     @cached_property
     def catalog(self) -> Catalog:
-        """The catalog; refuses decks with problems, naming the first and the count."""
-        catalog, problems = self.load_catalog()
-        if problems:
-            more = f" (and {len(problems) - 1} more; run 'studyplan decks check')" if len(problems) > 1 else ""
-            raise StudyplanError(f"{problems[0]}{more}")
-        return catalog
+        """The catalog as synced into the database (reading only the deck files that
+        changed); refuses decks with problems, naming the first and the count.
+
+        Without a database yet, the decks are read in full and no database is made: a
+        command that then fails on its input leaves nothing behind. A database we may only
+        read is not synced either: its commands see the decks read in full.
+        """
+        from studyplan.db.engine import database_url, sqlite_path
+
+        path = sqlite_path(database_url(self.db_location))
+        if path is not None and (not path.exists() or self._read_only):
+            from studyplan.deck_sync import refuse
+
+            catalog, problems = self.load_catalog()
+            refuse(problems)
+            return catalog
+        current = self.__dict__.get("_current")
+        if current is not None:  # asked inside a unit: sync in its transaction (a second would wait on it)
+            self._sync(current)
+        else:
+            with self.unit(create_learner=False):
+                pass  # the sync sets it
+        return self.__dict__["catalog"]
+
+    def _sync(self, session: Session) -> SyncResult:
+        from studyplan.deck_sync import sync_decks
+        from studyplan.decks import COURSES_FILE, shipped_decks_dir
+
+        catalog, synced = sync_decks(session, self.decks_dir, shipped_decks_dir() / COURSES_FILE, self.now())
+        self.__dict__.setdefault("catalog", catalog)
+        return synced
 
     def exam(self, exam_id: str) -> Exam:
         """The exam with this id, or a clear error listing the known ones."""
@@ -165,7 +190,11 @@ class Workspace:
         self._check_same_file()
         with translate_errors(self.db_location):
             with sessions.begin() as session:
-                yield session
+                self.__dict__["_current"] = session
+                try:
+                    yield session
+                finally:
+                    self.__dict__["_current"] = None
 
     @contextmanager
     def unit(self, sync: bool = True, create_learner: bool = True) -> Iterator[Unit]:
@@ -179,21 +208,19 @@ class Workspace:
         """
         from sqlalchemy.exc import IntegrityError
 
-        from studyplan.db.cards import sync_catalog
         from studyplan.db.engine import translate_errors
         from studyplan.db.learners import existing_learner_id, learner_id
 
         sessions = self._sessions
         self._check_same_file()
-        # A database file we may only read serves reading commands as it stands: the deck
-        # sync (a write) is left out; a use case that must write still fails, in one line.
-        catalog = self.catalog if sync and not self._read_only else None
         with translate_errors(self.db_location):
             for attempt in range(SYNC_ATTEMPTS):
                 session = sessions()
                 try:
                     session.begin()
-                    synced = sync_catalog(session, catalog, self.now()) if catalog is not None else None
+                    # A database file we may only read serves reading commands as it stands: the
+                    # deck sync (a write) is left out; a use case that must write still fails.
+                    synced = self._sync(session) if sync and not self._read_only else None
                     learner = (learner_id(session, self.learner, self.now()) if create_learner
                                else existing_learner_id(session, self.learner))
                     break
@@ -206,6 +233,7 @@ class Workspace:
                     session.rollback()
                     session.close()
                     raise
+            self.__dict__["_current"] = session
             try:
                 yield Unit(session, learner, synced)
                 session.commit()
@@ -213,6 +241,7 @@ class Workspace:
                 session.rollback()
                 raise
             finally:
+                self.__dict__["_current"] = None
                 session.close()
 
     def now(self) -> datetime:
