@@ -364,9 +364,17 @@ def replan(ws, minutes_per_day, exam_date, skip_courses, new_cards, long_days, f
 @click.option("--exam", help="Exam for new cards when there is no plan (or to override it).")
 @click.option("--drill", is_flag=True, help="Drill cards that are not due, weakest and heaviest domains first "
                                              "(practice: the schedule does not change).")
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
+              help="jsonl: for scripts and editors, one JSON event per output line (card, answer, graded, "
+                   "undone, suspended, where, error, summary); the same actions or JSON like "
+                   '{"action": "grade", "grade": 4}; grades only after reveal.')
 @pass_workspace
-def review(ws, max_cards, domain, new_only, reviews_only, exam, drill):
-    """Today's review session: reveal, grade 0-5, u undo, s suspend, e where, q quit."""
+def review(ws, max_cards, domain, new_only, reviews_only, exam, drill, fmt):
+    """Today's review session: reveal, grade 0-5, u undo, s suspend, e where, q quit.
+
+    On a terminal single keys act (space or enter reveals); from a pipe, one action per
+    line (an empty line reveals). Every grade is saved before the next card shows.
+    """
     from studyplan.review_views import summary_text
     from studyplan.study_review import ReviewOptions, finish_report, start_review
     from studyplan.terminal import LineConsole, TerminalConsole, use_colour
@@ -374,6 +382,14 @@ def review(ws, max_cards, domain, new_only, reviews_only, exam, drill):
     if sum((new_only, reviews_only, drill)) > 1:
         raise click.UsageError("--new-only, --reviews-only and --drill exclude each other")
     start = start_review(ws, ReviewOptions(max_cards, domain, new_only, reviews_only, exam, drill))
+    if fmt == "jsonl":
+        from studyplan.session_jsonl import JsonlConsole, summary_event
+
+        events = JsonlConsole(start.session, sys.stdin, sys.stdout)
+        with _signals_interrupt():
+            outcome = events.run()
+        events.emit("summary", **summary_event(finish_report(ws, outcome), start.nothing))
+        return
     if start.session is None:
         click.echo(start.nothing)
         return
