@@ -95,12 +95,19 @@ def cli(ctx, db, decks, today, learner):
 
 @cli.command()
 @click.argument("exam", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @pass_workspace
-def exams(ws, exam):
+def exams(ws, exam, fmt):
     """List the exams with their facts and card counts, or one exam's domains."""
-    from studyplan.views import exam_detail, exams_table
+    from studyplan.views import exam_detail, exam_record, exams_table
 
-    if exam:
+    if fmt == "json":
+        import json
+
+        records = (exam_record(ws.exam(exam), ws.today, domains=True) if exam else
+                   [exam_record(e, ws.today) for e in sorted(ws.catalog.exams.values(), key=lambda e: (e.kind != "exam", e.id))])
+        click.echo(json.dumps(records, indent=2))
+    elif exam:
         click.echo(exam_detail(ws.exam(exam), ws.today, terminal_width()))
     else:
         click.echo(exams_table(ws.catalog, ws.today, terminal_width()))
@@ -109,6 +116,20 @@ def exams(ws, exam):
 @cli.group()
 def decks():
     """Check, sync and import decks."""
+
+
+@decks.command("path")
+@pass_workspace
+def decks_path(ws):
+    """Print your own decks folder (made if missing): its files overlay the shipped decks.
+
+    Put an exam folder there (exam.toml and NN-<domain>.toml files) to add an exam, or a
+    file named like a shipped one (my-decks/google-pmle/03-....toml) to replace it. With
+    --decks, that folder is printed instead.
+    """
+    from studyplan.study_cards import my_decks_folder
+
+    click.echo(str(my_decks_folder(ws)))
 
 
 @decks.command("check")
@@ -141,10 +162,9 @@ def decks_sync(ws):
     from studyplan.study_cards import sync_decks
 
     result = sync_decks(ws)
-    # The folder on a line of its own: a long path must not split the counts; the
+    # The folders on a line of their own: a long path must not split the counts; the
     # shipped decks are named, not shown by their install path.
-    where = ws.decks_dir if ws.decks else "the shipped decks"
-    click.echo(f"synced {where}:\n  {result.added} added, {result.updated} updated, "
+    click.echo(f"synced {ws.decks_label}:\n  {result.added} added, {result.updated} updated, "
                f"{result.retired} retired, {result.restored} restored, {result.unchanged} unchanged")
 
 
