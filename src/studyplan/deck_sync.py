@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +28,7 @@ from studyplan.db.cards import (
     SyncResult,
     card_sources,
     deck_files,
+    imported_tally,
     remember_deck_files,
     shift_positions,
     sync_exam,
@@ -170,6 +171,9 @@ def sync_decks(session: Session, root: Path | Sequence[Path], fallback_courses: 
             row = remembered[str(path)]
             row.size, row.mtime_ns, row.version = stamp.size, stamp.mtime_ns, stamp.version
     session.flush()
+    imported = imported_tally(session)
+    if imported:
+        catalog = replace(catalog, exams={k: replace(e, imported=imported.get(k, ())) for k, e in catalog.exams.items()})
     return catalog, result
 
 

@@ -120,3 +120,18 @@ def test_a_card_file_without_an_exam_is_one_problem_naming_it(run, mine):
     today = shipped(run, "exams")
     assert today.exit_code == 1
     assert "my-decks/nosuch/01-x.toml:1: deck file but no exam.toml" in today.stderr
+
+
+def test_imported_notes_count_alike_in_exams_stats_and_the_plan(run, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("first question\tfirst answer\nsecond question\tsecond answer\nthird\tthird answer\n")
+    assert run("decks", "import", str(notes), "--exam", "tiny", "--domain", "alpha").exit_code == 0
+    detail = json.loads(run("exams", "tiny", "--format", "json").stdout)
+    assert (detail["cards"], [d["cards"] for d in detail["domains"]]) == (13, [9, 4])
+    assert [e["cards"] for e in json.loads(run("exams", "--format", "json").stdout) if e["id"] == "tiny"] == [13]
+    stats = json.loads(run("stats", "--exam", "tiny", "--format", "json").stdout)
+    assert [d["total"] for d in stats["domains"]] == [9, 4]
+    assert run("plan", "create", "--exam", "tiny", "--background", "experienced", "--exam-date", "2026-12-29",
+               "--force", "--yes").exit_code == 0
+    days = json.loads(run("plan", "show", "--format", "json").stdout)["days"]
+    assert sum(t.get("count", 0) for d in days for t in d["tasks"] if t["kind"] == "new_cards") == 13
