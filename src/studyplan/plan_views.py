@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from tabulate import tabulate
-
 from studyplan.layout import DEFAULT_WIDTH, fit_table, plural, wrap
 from studyplan.plan import Day, Plan, Task, TaskKind
 from studyplan.text import one_line, safe_rows, terminal
@@ -128,6 +126,8 @@ def plan_text(plan: Plan, labels: PlanLabels, fmt: str, start: date | None = Non
     head = (f"{plan.exam} plan ({plan.background}): {plan.start} to exam on {plan.exam_date}, "
             f"{plan.minutes_per_day} min a day")
     if fmt == "md":
+        from tabulate import tabulate  # only the markdown table needs it (start-up time)
+
         table = str(tabulate(safe_rows(rows), headers=["date", "day", "phase", "min", "tasks"], tablefmt="github"))
         notes = "".join(f"\nNote: {n}" for n in plan.notes)
         links = "".join(f"\n- {t}" for t in course_links(days, labels))
