@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench system-deps clean
+.PHONY: run test bench bench-peer system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,13 @@ system-deps:
 
 bench: $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check '.[test]'
-	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
+	for b in benchmarks/bench_*.py; do \
+	  case $$b in *bench_peer.py) $(BIN)/python $$b $(PEER_ARGS);; *) $(BIN)/python $$b;; esac || exit 1; done
+
+# studyplan beside Anki on 50,000 cards; `make bench-peer PEER_ARGS=--quick` for a smoke run
+bench-peer: $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check '.[test]'
+	$(BIN)/python benchmarks/bench_peer.py $(PEER_ARGS)
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

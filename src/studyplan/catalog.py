@@ -83,6 +83,12 @@ class Exam:
     renames: tuple[Rename, ...] = ()
     deck_files: tuple[DeckFile, ...] = ()
     file: str = ""  # exam.toml as `decks check` names it
+    # (domain id, style, cards): the counts when the cards themselves were not read (a
+    # catalog rebuilt from the deck files remembered in the database carries no cards).
+    tally: tuple[tuple[str, str, int], ...] = ()
+    # (domain id, style, cards) imported from Anki: held in the database, not in deck files,
+    # but the exam's cards all the same (counted, planned and reviewed).
+    imported: tuple[tuple[str, str, int], ...] = ()
 
     def domain(self, domain_id: str) -> Domain:
         """The domain with this id; KeyError if the exam has none."""
@@ -91,12 +97,23 @@ class Exam:
                 return d
         raise KeyError(domain_id)
 
-    def card_counts(self) -> dict[str, int]:
-        """Cards per domain id, in the guide's order, zeros included."""
+    def _tally(self) -> tuple[tuple[str, str, int], ...]:
+        if self.cards or not self.tally:
+            return tuple((c.domain, c.style, 1) for c in self.cards) + self.imported
+        return self.tally + self.imported
+
+    def card_counts(self, style: str | None = None) -> dict[str, int]:
+        """Cards (of *style*, or all) per domain id, in the guide's order, zeros included."""
         counts = {d.id: 0 for d in self.domains}
-        for card in self.cards:
-            counts[card.domain] = counts.get(card.domain, 0) + 1
+        for domain, card_style, n in self._tally():
+            if style is None or card_style == style:
+                counts[domain] = counts.get(domain, 0) + n
         return counts
+
+    @property
+    def card_total(self) -> int:
+        """How many cards the exam has (read or tallied)."""
+        return sum(n for _, _, n in self._tally())
 
     def verified(self, domain_id: str) -> date | None:
         """When every file of the domain was last checked: the oldest date, None if one has none."""

@@ -83,19 +83,17 @@ def _foundations_for(ws: Workspace, background: str) -> Exam | None:
 
 def _progress(ws: Workspace, u: Unit, exam_id: str, background: str) -> Progress:
     """What the learner has done so far: cards, their states, course minutes, practice exams."""
-    from studyplan.db.history import learner_states
+    from studyplan.db.history import introduced_counts, learner_states
     from studyplan.db.plans import PRACTICE_EXAM_ID, course_minutes
 
     assert u.learner_id is not None
-    states = learner_states(u.db, u.learner_id, plan_exams(exam_id, background))
+    exams = plan_exams(exam_id, background)
+    states = learner_states(u.db, u.learner_id, exams)
     minutes = course_minutes(u.db, u.learner_id, ws.today)
-    introduced: dict[str, int] = {}
-    for _exam, domain, _state, _intro in states:
-        introduced[domain] = introduced.get(domain, 0) + 1
     practice = sum(1 for (course, _m) in minutes if course == PRACTICE_EXAM_ID)
-    return Progress(introduced=introduced, states=tuple(s for _e, _d, s, _i in states),
+    return Progress(introduced=introduced_counts(u.db, u.learner_id, exams), states=tuple(s for _d, s in states),
                     course_minutes={k: v for k, v in minutes.items() if k[0] != PRACTICE_EXAM_ID},
-                    practice_exams=practice, state_domains=tuple(d for _e, d, _s, _i in states))
+                    practice_exams=practice, state_domains=tuple(d for d, _s in states))
 
 
 def _grade_mix(u: Unit, exams: list[str]) -> GradeMix:
@@ -404,7 +402,7 @@ def daily(ws: Workspace, exam_id: str, background: str) -> DailyReport:
     if not has_plan:
         first = create_plan(ws, exam_id, Request(background=background, start=ws.today, minutes_per_day=DAILY_MINUTES))
     catalog = ws.catalog
-    return DailyReport(sum(len(e.cards) for e in catalog.exams.values()), len(catalog.exams), synced,
+    return DailyReport(sum(e.card_total for e in catalog.exams.values()), len(catalog.exams), synced,
                        display_location(ws.db_location), first, today_report(ws))
 
 

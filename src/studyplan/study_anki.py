@@ -43,7 +43,9 @@ def export_anki(ws: Workspace, exam_id: str, path: Path) -> AnkiExportReport:
     from studyplan.anki_apkg import build_package
     from studyplan.files import write_atomically
 
-    exam = ws.exam(exam_id)
+    ws.exam(exam_id)  # a known exam, decks without problems
+    # The synced catalog may carry counts instead of cards: read the decks in full.
+    exam = ws.load_catalog()[0].exams[exam_id]
     if not exam.cards:
         raise StudyplanError(f"exam '{exam_id}' has no cards to export")
     data, summary = build_package(exam, ws.now().timestamp())
@@ -87,7 +89,7 @@ def import_package(ws: Workspace, file: Path, exam_id: str | None, domain: str |
     from studyplan.anki_apkg import note_guid
     from studyplan.anki_collection import read_package
     from studyplan.db.cards import anki_card_id, import_cards
-    from studyplan.db.imported_history import record_history
+    from studyplan.db.imported_history import deck_card_ids, record_history
 
     if domain is not None and exam_id is None:
         raise StudyplanError("--domain needs --exam")
@@ -95,22 +97,22 @@ def import_package(ws: Workspace, file: Path, exam_id: str | None, domain: str |
     package = read_package(file)
     if not package.notes:
         raise StudyplanError(f"{file}: no notes found in {package.member}")
-    own = {note_guid(card.id): card.id for e in ws.catalog.exams.values() for card in e.cards}
     with_text = [n for n in package.notes if n.front]
-    foreign = [n for n in with_text if n.guid not in own]
-    slugs = _domains_of(file, foreign, exam, domain) if foreign else []
-    histories: dict[str, CardHistory] = {}
-    groups: dict[str, list[tuple[str, str, list[str], str]]] = {}
-    for note, slug in zip(foreign, slugs, strict=True):
-        assert exam is not None
-        groups.setdefault(slug, []).append((note.front, note.back, list(note.tags), note.guid))
-        _add_history(histories, anki_card_id(exam.id, slug, note.front, note.guid), note)
-    for note in with_text:
-        if note.guid in own:
-            _add_history(histories, own[note.guid], note)
     added = present = 0
     with ws.unit() as u:
         assert u.learner_id is not None
+        own = {note_guid(card_id): card_id for card_id in deck_card_ids(u.db)}
+        foreign = [n for n in with_text if n.guid not in own]
+        slugs = _domains_of(file, foreign, exam, domain) if foreign else []
+        histories: dict[str, CardHistory] = {}
+        groups: dict[str, list[tuple[str, str, list[str], str]]] = {}
+        for note, slug in zip(foreign, slugs, strict=True):
+            assert exam is not None
+            groups.setdefault(slug, []).append((note.front, note.back, list(note.tags), note.guid))
+            _add_history(histories, anki_card_id(exam.id, slug, note.front, note.guid), note)
+        for note in with_text:
+            if note.guid in own:
+                _add_history(histories, own[note.guid], note)
         for slug, cards in groups.items():
             assert exam is not None
             done, there = import_cards(u.db, exam.id, slug, cards, file.name)

@@ -37,9 +37,30 @@ def exams_table(catalog: Catalog, today: date, width: int = DEFAULT_WIDTH) -> st
     rows = []
     for exam in sorted(catalog.exams.values(), key=lambda e: (e.kind != "exam", e.id)):
         rows.append([exam.id, exam.name, exam_status(exam, today), exam_format(exam), len(exam.domains),
-                     len(exam.cards)])
+                     exam.card_total])
     return fit_table(safe_rows(rows), ["exam", "name", "status", "format", "domains", "cards"], width, wrap_columns=(1, 2, 3),
                      colalign=("left", "left", "left", "left", "right", "right"))
+
+
+def exam_record(exam: Exam, today: date, domains: bool = False) -> dict[str, object]:
+    """An exam's facts and card counts as a JSON-ready record; with *domains*, each
+    domain's weight, card counts and verified date too (deck text as data, unescaped)."""
+    record: dict[str, object] = {
+        "id": exam.id, "name": exam.name, "provider": exam.provider, "code": exam.code, "kind": exam.kind,
+        "status": exam_status(exam, today), "duration_minutes": exam.duration_minutes, "questions": exam.questions,
+        "price_usd": exam.price_usd, "passing_score": exam.passing_score, "guide_version": exam.guide_version,
+        "guide_date": exam.guide_date.isoformat() if exam.guide_date else None, "guide_url": exam.guide_url,
+        "domains": len(exam.domains), "cards": exam.card_total,
+    }
+    if domains:
+        counts, scenarios = exam.card_counts(), exam.card_counts("scenario")
+        record["domains"] = [{
+            "id": d.id, "name": d.name, "weight": d.weight, "cards": counts.get(d.id, 0),
+            "scenario": scenarios.get(d.id, 0),
+            "verified": v.isoformat() if (v := exam.verified(d.id)) else None,
+        } for d in exam.domains]
+        record["renames"] = [{"old": r.old, "new": r.new, "date": r.date.isoformat()} for r in exam.renames]
+    return record
 
 
 def exam_detail(exam: Exam, today: date, width: int = DEFAULT_WIDTH) -> str:
@@ -60,16 +81,16 @@ def exam_detail(exam: Exam, today: date, width: int = DEFAULT_WIDTH) -> str:
         facts.append(("notes", exam.notes))
     for i, r in enumerate(sorted(exam.renames, key=lambda r: (r.date, r.old))):
         facts.append(("renames" if i == 0 else "", f"{one_line(r.old)} -> {one_line(r.new)}, {r.date.isoformat()}"))
-    counts = exam.card_counts()
+    counts, scenarios = exam.card_counts(), exam.card_counts("scenario")
     rows = []
     for d in exam.domains:
         published = f"{d.weight_range[0]:.0%}-{d.weight_range[1]:.0%}" if d.weight_range else ""
-        scenario = sum(1 for c in exam.cards if c.domain == d.id and c.style == "scenario")
+        scenario = scenarios.get(d.id, 0)
         verified = exam.verified(d.id)
         rows.append([d.id, d.name, f"{d.weight:.1%}", published, counts.get(d.id, 0), scenario,
                      verified.isoformat() if verified else ("never" if exam.kind == "exam" else "-")])
-    rows.append(["", "total", f"{sum(d.weight for d in exam.domains):.0%}", "", len(exam.cards),
-                 sum(1 for c in exam.cards if c.style == "scenario"), ""])
+    rows.append(["", "total", f"{sum(d.weight for d in exam.domains):.0%}", "", exam.card_total,
+                 sum(scenarios.values()), ""])
     head = "\n".join(wrap(v, width, f"{k:>9}: " if k else " " * 11, " " * 11) for k, v in facts)
     table = fit_table(safe_rows(rows), ["domain", "name", "weight", "guide", "cards", "scenario", "verified"], width,
                       wrap_columns=(1, 3), colalign=("left", "left", "right", "left", "right", "right", "left"))

@@ -36,6 +36,14 @@ def default_db_path() -> Path:
     return folder / "studyplan.db"
 
 
+def my_decks_dir() -> Path:
+    """The learner's own decks folder, `my-decks` in the per-user application folder: its
+    files overlay the shipped decks and survive a reinstall (not created here)."""
+    import click
+
+    return Path(click.get_app_dir("studyplan")) / "my-decks"
+
+
 def describe_error(exc: BaseException, location: str | None = None) -> str:
     """One line for a failure no use case expected (the CLI's last guard), with the
     password of the database at *location* (and any other) masked."""
@@ -69,10 +77,38 @@ class Workspace:
     learner: str = "default"
 
     @cached_property
-    def decks_dir(self) -> Path:
+    def decks_roots(self) -> tuple[Path, ...]:
+        """The decks folders read, in overlay order: `--decks` alone, or else the shipped
+        decks overlaid by the learner's own decks folder (see `decks.list_decks`)."""
         from studyplan.decks import shipped_decks_dir
 
-        return Path(self.decks).expanduser() if self.decks else shipped_decks_dir()
+        if self.decks:
+            return (Path(self.decks).expanduser(),)
+        return (shipped_decks_dir(), my_decks_dir())
+
+    @cached_property
+    def decks_dir(self) -> Path:
+        """The decks folder a learner edits: `--decks`, or their own decks folder."""
+        return self.decks_roots[-1]
+
+    @property
+    def decks_label(self) -> str:
+        """The decks read, as messages name them: the `--decks` folder, or the shipped decks
+        and the learner's own folder when it exists."""
+        if self.decks:
+            return str(self.decks_dir)
+        mine = self.decks_dir
+        return f"the shipped decks and {mine}" if mine.is_dir() else "the shipped decks"
+
+    def editable_path(self, label: str) -> tuple[Path, Path | None]:
+        """The deck file a card source *label* names, and where a learner's own copy of it
+        goes when it is a shipped file (None when it already is theirs)."""
+        *shipped, mine = self.decks_roots
+        for root in (mine, *shipped):
+            if label.startswith(root.name + "/"):
+                path = root.parent / label
+                return path, (None if root == mine else mine / label.split("/", 1)[1])
+        return Path(label), None
 
     @cached_property
     def db_location(self) -> str:
@@ -84,16 +120,41 @@ class Workspace:
         """The catalog and every problem found in the decks folder."""
         from studyplan.decks import COURSES_FILE, load_catalog, shipped_decks_dir
 
-        return load_catalog(self.decks_dir, fallback_courses=shipped_decks_dir() / COURSES_FILE)
+        return load_catalog(self.decks_roots, fallback_courses=shipped_decks_dir() / COURSES_FILE)
 
     @cached_property
     def catalog(self) -> Catalog:
-        """The catalog; refuses decks with problems, naming the first and the count."""
-        catalog, problems = self.load_catalog()
-        if problems:
-            more = f" (and {len(problems) - 1} more; run 'studyplan decks check')" if len(problems) > 1 else ""
-            raise StudyplanError(f"{problems[0]}{more}")
-        return catalog
+        """The catalog as synced into the database (reading only the deck files that
+        changed); refuses decks with problems, naming the first and the count.
+
+        Without a database yet, the decks are read in full and no database is made: a
+        command that then fails on its input leaves nothing behind. A database we may only
+        read is not synced either: its commands see the decks read in full.
+        """
+        from studyplan.db.engine import database_url, sqlite_path
+
+        path = sqlite_path(database_url(self.db_location))
+        if path is not None and (not path.exists() or self._read_only):
+            from studyplan.deck_sync import refuse
+
+            catalog, problems = self.load_catalog()
+            refuse(problems)
+            return catalog
+        current = self.__dict__.get("_current")
+        if current is not None:  # asked inside a unit: sync in its transaction (a second would wait on it)
+            self._sync(current)
+        else:
+            with self.unit(create_learner=False):
+                pass  # the sync sets it
+        return self.__dict__["catalog"]
+
+    def _sync(self, session: Session) -> SyncResult:
+        from studyplan.deck_sync import sync_decks
+        from studyplan.decks import COURSES_FILE, shipped_decks_dir
+
+        catalog, synced = sync_decks(session, self.decks_roots, shipped_decks_dir() / COURSES_FILE, self.now())
+        self.__dict__.setdefault("catalog", catalog)
+        return synced
 
     def exam(self, exam_id: str) -> Exam:
         """The exam with this id, or a clear error listing the known ones."""
@@ -165,7 +226,11 @@ class Workspace:
         self._check_same_file()
         with translate_errors(self.db_location):
             with sessions.begin() as session:
-                yield session
+                self.__dict__["_current"] = session
+                try:
+                    yield session
+                finally:
+                    self.__dict__["_current"] = None
 
     @contextmanager
     def unit(self, sync: bool = True, create_learner: bool = True) -> Iterator[Unit]:
@@ -179,21 +244,19 @@ class Workspace:
         """
         from sqlalchemy.exc import IntegrityError
 
-        from studyplan.db.cards import sync_catalog
         from studyplan.db.engine import translate_errors
         from studyplan.db.learners import existing_learner_id, learner_id
 
         sessions = self._sessions
         self._check_same_file()
-        # A database file we may only read serves reading commands as it stands: the deck
-        # sync (a write) is left out; a use case that must write still fails, in one line.
-        catalog = self.catalog if sync and not self._read_only else None
         with translate_errors(self.db_location):
             for attempt in range(SYNC_ATTEMPTS):
                 session = sessions()
                 try:
                     session.begin()
-                    synced = sync_catalog(session, catalog, self.now()) if catalog is not None else None
+                    # A database file we may only read serves reading commands as it stands: the
+                    # deck sync (a write) is left out; a use case that must write still fails.
+                    synced = self._sync(session) if sync and not self._read_only else None
                     learner = (learner_id(session, self.learner, self.now()) if create_learner
                                else existing_learner_id(session, self.learner))
                     break
@@ -206,6 +269,7 @@ class Workspace:
                     session.rollback()
                     session.close()
                     raise
+            self.__dict__["_current"] = session
             try:
                 yield Unit(session, learner, synced)
                 session.commit()
@@ -213,6 +277,7 @@ class Workspace:
                 session.rollback()
                 raise
             finally:
+                self.__dict__["_current"] = None
                 session.close()
 
     def now(self) -> datetime:

@@ -12,11 +12,11 @@ from datetime import datetime
 from json.encoder import encode_basestring as _encode_string
 from typing import cast
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from studyplan.catalog import Catalog, Exam
-from studyplan.db.models import CardRow, DomainRow, ExamRow
+from studyplan.catalog import Card, Catalog, Exam
+from studyplan.db.models import CardRow, DeckFileRow, DomainRow, ExamRow
 
 DECK_SOURCE = "deck:"
 ANKI_SOURCE = "anki:"
@@ -29,6 +29,10 @@ class SyncResult:
     retired: int = 0
     restored: int = 0
     unchanged: int = 0
+
+    def __add__(self, other: SyncResult) -> SyncResult:
+        return SyncResult(self.added + other.added, self.updated + other.updated, self.retired + other.retired,
+                          self.restored + other.restored, self.unchanged + other.unchanged)
 
     @property
     def changed(self) -> bool:
@@ -92,6 +96,22 @@ def sync_catalog(session: Session, catalog: Catalog, now: datetime) -> SyncResul
     exam's files is retired (never deleted); a card that comes back is restored. Only the
     exams in *catalog* are touched, so a learner's own decks folder does not retire the
     shipped ones. The caller owns the transaction.
+    """
+    total = SyncResult()
+    for exam in catalog.exams.values():
+        total = total + sync_exam(session, exam, list(enumerate(exam.cards)), None, now)
+    session.flush()
+    return total
+
+
+def sync_exam(session: Session, exam: Exam, cards: list[tuple[int, Card]], scope: set[str] | None,
+              now: datetime) -> SyncResult:
+    """Bring the exam, its domains and the deck cards of *scope* in line with *cards*
+    ((position, card) pairs).
+
+    *scope* is the set of card sources (``deck:`` + file label) that were re-read: only
+    their cards are compared, and those not in *cards* are retired. None means every deck
+    card of the exam (the exam was read whole).
 
     Fast when nothing changed: the cards already stored are compared by their content
     hash from a light (id, hash, retired, position) query, and only the cards that change
@@ -100,56 +120,104 @@ def sync_catalog(session: Session, catalog: Catalog, now: datetime) -> SyncResul
     sync of 50,000 cards hold ~100 MB and a first sync of 5,000 cards take seconds.)
     """
     added = updated = retired = restored = unchanged = 0
-    for exam in catalog.exams.values():
-        domain_ids = _upsert_exam(session, exam)
-        stored = {
-            r.id: r
-            for r in session.execute(
-                select(CardRow.id, CardRow.content_hash, CardRow.retired_at, CardRow.position)
-                .where(CardRow.exam_id == exam.id, CardRow.source.startswith(DECK_SOURCE)))
-        }
-        changes = []  # (position, card, source, digest) of cards to add, edit or restore
-        moved: dict[str, int] = {}  # unchanged cards whose order changed: not an edit
-        seen = set()
-        for position, card in enumerate(exam.cards):
-            seen.add(card.id)
-            source = DECK_SOURCE + card.file
-            digest = _card_hash(card.domain, card.front, card.back, card.style, card.tags, card.ref, source)
-            prior = stored.get(card.id)
-            if prior is not None and prior.content_hash == digest and prior.retired_at is None:
-                unchanged += 1
-                if prior.position != position:
-                    moved[card.id] = position
-                continue
-            changes.append((position, card, source, digest))
-        gone = [card_id for card_id, prior in stored.items() if card_id not in seen and prior.retired_at is None]
-        rows = _cards_by_id(session, [c.id for _, c, _, _ in changes] + list(moved) + gone)
-        for card_id, position in moved.items():
-            rows[card_id].position = position
-        for position, card, source, digest in changes:
-            row = rows.get(card.id)
-            prior = stored.get(card.id)
-            if row is None:
-                row = CardRow(id=card.id, exam_id=exam.id)
-                session.add(row)
-                added += 1
-            elif prior is None:
-                pass  # an imported card (or another exam's) of the same id: deck files win, history stays
-            elif prior.retired_at is not None:
-                restored += 1
-            else:
-                updated += 1
-            row.exam_id = exam.id
-            row.domain_id = domain_ids[card.domain]
-            row.front, row.back, row.style = card.front, card.back, card.style
-            row.tags = ",".join(card.tags)
-            row.source, row.position, row.content_hash = source, position, digest
-            row.retired_at = None
-        for card_id in gone:
-            rows[card_id].retired_at = now
-            retired += 1
+    domain_ids = _upsert_exam(session, exam)
+    light = select(CardRow.id, CardRow.content_hash, CardRow.retired_at, CardRow.position).where(CardRow.exam_id == exam.id)
+    stored = {}
+    if scope is None:
+        stored = {r.id: r for r in session.execute(light.where(CardRow.source.startswith(DECK_SOURCE)))}
+    else:
+        sources = sorted(scope)
+        for start in range(0, len(sources), _IN_CHUNK):
+            stored.update((r.id, r) for r in session.execute(light.where(CardRow.source.in_(sources[start:start + _IN_CHUNK]))))
+        missing = [c.id for _, c in cards if c.id not in stored]
+        for start in range(0, len(missing), _IN_CHUNK):  # cards moved in from an unread file
+            stored.update((r.id, r) for r in session.execute(
+                light.where(CardRow.id.in_(missing[start:start + _IN_CHUNK]), CardRow.source.startswith(DECK_SOURCE))))
+    changes = []  # (position, card, source, digest) of cards to add, edit or restore
+    moved: dict[str, int] = {}  # unchanged cards whose order changed: not an edit
+    seen = set()
+    for position, card in cards:
+        seen.add(card.id)
+        source = DECK_SOURCE + card.file
+        digest = _card_hash(card.domain, card.front, card.back, card.style, card.tags, card.ref, source)
+        prior = stored.get(card.id)
+        if prior is not None and prior.content_hash == digest and prior.retired_at is None:
+            unchanged += 1
+            if prior.position != position:
+                moved[card.id] = position
+            continue
+        changes.append((position, card, source, digest))
+    gone = [card_id for card_id, prior in stored.items() if card_id not in seen and prior.retired_at is None]
+    new_ids = [c.id for _, c, _, _ in changes]
+    rows = _cards_by_id(session, new_ids + list(moved) + gone)
+    for card_id, position in moved.items():
+        rows[card_id].position = position
+    fresh = []
+    for position, card, source, digest in changes:
+        row = rows.get(card.id)
+        prior = stored.get(card.id)
+        values = dict(exam_id=exam.id, domain_id=domain_ids[card.domain], front=card.front, back=card.back,
+                      style=card.style, tags=",".join(card.tags), source=source, position=position,
+                      content_hash=digest, retired_at=None)
+        if row is None:
+            fresh.append(dict(id=card.id, **values))  # inserted in bulk below: no ORM row each
+            added += 1
+            continue
+        if prior is None:
+            pass  # an imported card (or another exam's) of the same id: deck files win, history stays
+        elif prior.retired_at is not None:
+            restored += 1
+        else:
+            updated += 1
+        for key, value in values.items():
+            setattr(row, key, value)
+    for card_id in gone:
+        rows[card_id].retired_at = now
+        retired += 1
     session.flush()
+    if fresh:
+        session.execute(insert(CardRow), fresh)
     return SyncResult(added, updated, retired, restored, unchanged)
+
+
+def imported_tally(session: Session) -> dict[str, tuple[tuple[str, str, int], ...]]:
+    """Live imported (Anki) cards per exam: (domain slug, style, count) each."""
+    out: dict[str, list[tuple[str, str, int]]] = {}
+    for exam_id, slug, style, n in session.execute(
+            select(CardRow.exam_id, DomainRow.slug, CardRow.style, func.count())
+            .join(DomainRow, CardRow.domain_id == DomainRow.id)
+            .where(CardRow.source.startswith(ANKI_SOURCE), CardRow.retired_at.is_(None))
+            .group_by(CardRow.exam_id, DomainRow.slug, CardRow.style)):
+        out.setdefault(exam_id, []).append((slug, style, int(n)))
+    return {exam_id: tuple(rows) for exam_id, rows in out.items()}
+
+
+def shift_positions(session: Session, exam_id: str, source: str, delta: int) -> None:
+    """Move the deck order of the cards of *source* by *delta* (a file before it grew or shrank)."""
+    session.execute(update(CardRow).where(CardRow.exam_id == exam_id, CardRow.source == source)
+                    .values(position=CardRow.position + delta).execution_options(synchronize_session=False))
+
+
+def card_sources(session: Session, ids: list[str]) -> dict[str, str]:
+    """The source of each live card among *ids* (to find an id already used in another file)."""
+    found: dict[str, str] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        found.update((card_id, source) for card_id, source in session.execute(select(CardRow.id, CardRow.source).where(
+            CardRow.id.in_(ids[start:start + _IN_CHUNK]), CardRow.retired_at.is_(None))))
+    return found
+
+
+def deck_files(session: Session) -> list[DeckFileRow]:
+    """Every deck file remembered, as last read."""
+    return list(session.scalars(select(DeckFileRow)))
+
+
+def remember_deck_files(session: Session, exam_ids: set[str], files: list[dict]) -> None:
+    """Replace the remembered files of *exam_ids* with *files* (DeckFileRow columns each)."""
+    if exam_ids:
+        session.execute(delete(DeckFileRow).where(DeckFileRow.exam_id.in_(sorted(exam_ids))))
+    if files:
+        session.execute(insert(DeckFileRow), files)
 
 
 _INSERT_CHUNK = 5_000  # rows per executemany: bounded memory, few round trips

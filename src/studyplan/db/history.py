@@ -64,18 +64,39 @@ def due_forecast(session: Session, learner_id: int, start: date, end: date) -> d
     return out
 
 
-def learner_states(session: Session, learner_id: int, exams: list[str]) -> list[tuple[str, str, Sm2State, date | None]]:
-    """(exam, domain slug, SM-2 state, introduced on) of every introduced, unsuspended card of *exams*."""
+def introduced_counts(session: Session, learner_id: int, exams: list[str]) -> dict[str, int]:
+    """Introduced, unsuspended, live cards of *exams* per domain slug (one grouped query)."""
     rows = session.execute(
-        select(CardRow.exam_id, DomainRow.slug, CardState.easiness, CardState.interval, CardState.repetitions,
-               CardState.due, CardState.introduced_on)
+        select(DomainRow.slug, func.count())
+        .select_from(CardState)
         .join(CardRow, CardRow.id == CardState.card_id)
         .join(DomainRow, CardRow.domain_id == DomainRow.id)
         .where(CardState.learner_id == learner_id, CardRow.exam_id.in_(exams), CardState.introduced_on.is_not(None),
                CardState.suspended.is_(False), CardRow.retired_at.is_(None))
+        .group_by(DomainRow.slug))
+    return {slug: n for slug, n in rows}
+
+
+def learner_states(session: Session, learner_id: int, exams: list[str]) -> list[tuple[str, Sm2State]]:
+    """(domain slug, SM-2 state) of every introduced, unsuspended card of *exams*.
+
+    Grouped in the database: cards in the same state share one `Sm2State` object (tens
+    of thousands of cards fall into far fewer distinct states).
+    """
+    rows = session.execute(
+        select(DomainRow.slug, CardState.easiness, CardState.interval, CardState.repetitions, CardState.due,
+               func.count())
+        .join(CardRow, CardRow.id == CardState.card_id)
+        .join(DomainRow, CardRow.domain_id == DomainRow.id)
+        .where(CardState.learner_id == learner_id, CardRow.exam_id.in_(exams), CardState.introduced_on.is_not(None),
+               CardState.suspended.is_(False), CardRow.retired_at.is_(None))
+        .group_by(DomainRow.slug, CardState.easiness, CardState.interval, CardState.repetitions, CardState.due)
     )
-    return [(e, d, Sm2State(easiness=ef, interval=i, repetitions=r, due=due), intro)
-            for e, d, ef, i, r, due, intro in rows]
+    out: list[tuple[str, Sm2State]] = []
+    for d, ef, i, r, due, n in rows:
+        pair = (d, Sm2State(easiness=ef, interval=i, repetitions=r, due=due))
+        out.extend([pair] * n)
+    return out
 
 
 
@@ -124,7 +145,9 @@ def retention_by_domain(session: Session, learner_id: int, exam: str, since: dat
     rows = session.execute(
         select(DomainRow.slug, func.count(), func.sum(case((ReviewLog.grade >= 3, 1), else_=0)))
         .select_from(ReviewLog)
-        .join(CardRow, CardRow.id == ReviewLog.card_id)
+        # `card_id || ''` keeps SQLite from walking every card and then its reviews by card id:
+        # the days' range of the covering (learner, practice, day, ...) index is far less.
+        .join(CardRow, CardRow.id == ReviewLog.card_id + "")
         .join(DomainRow, CardRow.domain_id == DomainRow.id)
         .where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(False), ReviewLog.review_day >= since,
                ReviewLog.prev_repetitions > 0, CardRow.exam_id == exam)
@@ -182,12 +205,15 @@ def card_memories(session: Session, learner_id: int, exam: str) -> tuple[list[Ca
     """The learner's introduced cards of *exam* for the forgetting model, and the number
     of active cards per domain slug (suspended and retired cards left out of both)."""
     live = and_(CardRow.exam_id == exam, CardRow.retired_at.is_(None))
-    memories = [CardMemory(slug, interval, due) for slug, interval, due in session.execute(
-        select(DomainRow.slug, CardState.interval, CardState.due)
-        .join(CardRow, CardRow.id == CardState.card_id)
-        .join(DomainRow, CardRow.domain_id == DomainRow.id)
-        .where(CardState.learner_id == learner_id, CardState.introduced_on.is_not(None),
-               CardState.suspended.is_(False), live))]
+    memories: list[CardMemory] = []
+    for slug, interval, due, n in session.execute(  # grouped: cards alike share one object
+            select(DomainRow.slug, CardState.interval, CardState.due, func.count())
+            .join(CardRow, CardRow.id == CardState.card_id)
+            .join(DomainRow, CardRow.domain_id == DomainRow.id)
+            .where(CardState.learner_id == learner_id, CardState.introduced_on.is_not(None),
+                   CardState.suspended.is_(False), live)
+            .group_by(DomainRow.slug, CardState.interval, CardState.due)):
+        memories.extend([CardMemory(slug, interval, due)] * n)
     suspended = select(CardState.card_id).where(CardState.learner_id == learner_id, CardState.suspended.is_(True))
     totals = dict(session.execute(
         select(DomainRow.slug, func.count(CardRow.id))

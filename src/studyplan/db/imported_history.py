@@ -16,7 +16,8 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from studyplan.anki_history import CardHistory, ImportedReview
-from studyplan.db.models import CardState, Learner, ReviewLog
+from studyplan.db.cards import DECK_SOURCE
+from studyplan.db.models import CardRow, CardState, Learner, ReviewLog
 from studyplan.metrics import is_leech
 
 _IN_CHUNK = 500  # card ids per IN (...): under SQLite's oldest variable limit
@@ -27,6 +28,12 @@ _COUNT = update(_STATE).where(*_WHERE).values(lapses=bindparam("lapses"), leech=
                                               introduced_on=bindparam("introduced_on"))
 _RESCHEDULE = _COUNT.values(easiness=bindparam("easiness"), interval=bindparam("interval"),
                             repetitions=bindparam("repetitions"), due=bindparam("due"))
+
+
+def deck_card_ids(session: Session) -> list[str]:
+    """The ids of the live cards that come from deck files (the ones `export anki` writes)."""
+    return list(session.scalars(select(CardRow.id).where(CardRow.source.startswith(DECK_SOURCE),
+                                                         CardRow.retired_at.is_(None))))
 
 
 def _logged_times(session: Session, learner_id: int, card_ids: list[str]) -> dict[str, set[datetime]]:

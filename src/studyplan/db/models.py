@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -76,11 +77,38 @@ class CardRow(Base):
     retired_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
+class DeckFileRow(Base):
+    """A deck file as last read: its stat and hash, and what the catalog needs from it.
+
+    *role* is "exam" (an exam.toml) or "cards" (an NN-<domain>.toml). *version* is the
+    package version for the shipped decks, which are trusted unchanged until it changes.
+    """
+
+    __tablename__ = "deck_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(String(1000), unique=True)
+    exam_id: Mapped[str] = mapped_column(String(64), index=True)
+    label: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(8))
+    domain: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    verified: Mapped[date | None] = mapped_column(Date, nullable=True)
+    line: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    size: Mapped[int] = mapped_column(BigInteger)
+    mtime_ns: Mapped[int] = mapped_column(BigInteger)
+    digest: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    first_position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    cards: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    scenarios: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
 class CardState(Base):
     """One learner's SM-2 state of one card; absent until the card is first introduced."""
 
     __tablename__ = "card_state"
-    __table_args__ = (Index("ix_card_state_due", "learner_id", "due"),)
+    __table_args__ = (Index("ix_card_state_due", "learner_id", "due"),
+                      Index("ix_card_state_introduced", "learner_id", "introduced_on"))
 
     learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"), primary_key=True)
     card_id: Mapped[str] = mapped_column(ForeignKey("card.id"), primary_key=True)
@@ -102,7 +130,11 @@ class ReviewLog(Base):
     """
 
     __tablename__ = "review_log"
-    __table_args__ = (Index("ix_review_log_learner_day", "learner_id", "review_day"),)
+    __table_args__ = (Index("ix_review_log_learner_day", "learner_id", "review_day"),
+                      # covers reviews per day (practice left out: `stats`, the streak after `review`),
+                      # the learner's retention and retention per domain (`stats`, `today`'s readiness)
+                      Index("ix_review_log_learner_practice_day", "learner_id", "practice", "review_day",
+                            "prev_repetitions", "grade", "card_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"))

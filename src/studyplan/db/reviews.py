@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
 
-from sqlalchemy import CursorResult, Table, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import CursorResult, Table, and_, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from studyplan.db.models import CardRow, CardState, DomainRow, Learner, ReviewLog
@@ -50,21 +50,31 @@ def due_cards(session: Session, learner_id: int, today: date, exam: str | None =
 
 
 def new_cards(session: Session, learner_id: int, exam: str, per_domain: dict[str, int]) -> list[QueueCard]:
-    """Cards never introduced to this learner, in deck order, up to a count per domain, interleaved."""
-    picked: list[QueueCard] = []
-    for slug, count in per_domain.items():
-        if count <= 0:
-            continue
-        query = (
-            select(*_CARD_COLUMNS)
-            .join(DomainRow, CardRow.domain_id == DomainRow.id)
-            .outerjoin(CardState, and_(CardState.card_id == CardRow.id, CardState.learner_id == learner_id))
-            .where(CardRow.exam_id == exam, DomainRow.slug == slug, CardRow.retired_at.is_(None), CardState.card_id.is_(None))
-            .order_by(CardRow.position)
-            .limit(count)
-        )
-        picked.extend(QueueCard(r[0], r[1], r[2], r[3], r[4], r[5], True) for r in session.execute(query))
-    return interleave(picked)
+    """Cards never introduced to this learner, in deck order, up to a count per domain, interleaved.
+
+    One query for every domain: each new card numbered within its domain (a window
+    function), kept while its number is within the domain's count.
+    """
+    wanted = {slug: count for slug, count in per_domain.items() if count > 0}
+    if not wanted:
+        return []
+    rank = func.row_number().over(partition_by=CardRow.domain_id, order_by=CardRow.position).label("rank")
+    limit = case(*((DomainRow.slug == slug, count) for slug, count in wanted.items()), else_=0).label("wanted")
+    numbered = (
+        select(*_CARD_COLUMNS, CardRow.position, rank, limit)
+        .join(DomainRow, CardRow.domain_id == DomainRow.id)
+        .outerjoin(CardState, and_(CardState.card_id == CardRow.id, CardState.learner_id == learner_id))
+        .where(CardRow.exam_id == exam, DomainRow.slug.in_(list(wanted)), CardRow.retired_at.is_(None),
+               CardState.card_id.is_(None))
+        .subquery()
+    )
+    c = numbered.c
+    rows = session.execute(select(c.id, c.exam_id, c.slug, c.front, c.back, c.source)
+                           .where(c.rank <= c.wanted).order_by(c.slug, c.position))
+    by_domain: dict[str, list[QueueCard]] = {slug: [] for slug in wanted}
+    for r in rows:
+        by_domain[r[2]].append(QueueCard(r[0], r[1], r[2], r[3], r[4], r[5], True))
+    return interleave([card for slug in wanted for card in by_domain[slug]])
 
 
 def introduced_on(session: Session, learner_id: int, day: date, exam: str) -> dict[str, int]:
