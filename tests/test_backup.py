@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from cli.test_review import read_until, spawn
 from conftest import db_digest as digest
+from conftest import history_views
 from sqlalchemy import text
 
 from studyplan.db.engine import current_revision, make_engine, open_database, upgrade
@@ -18,7 +19,7 @@ SESSION = ["5", "4", "3", "5"]
 
 def rows(path, sql, *args):
     with sqlite3.connect(path) as conn:
-        return conn.execute(sql, args).fetchall()
+        return history_views(conn).execute(sql, args).fetchall()
 
 
 

@@ -5,7 +5,7 @@ import sqlite3
 from datetime import datetime
 
 import pytest
-from conftest import deck_file
+from conftest import deck_file, history_views
 from sqlalchemy import text
 
 from studyplan import deck_sync
@@ -18,7 +18,7 @@ NOW = datetime(2026, 12, 1, 9, 0)
 
 def rows(db_path, sql):
     with sqlite3.connect(db_path) as conn:
-        return conn.execute(sql).fetchall()
+        return history_views(conn).execute(sql).fetchall()
 
 
 def sync(db_path, decks):

@@ -2,12 +2,13 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import text
+from sqlalchemy import insert, select
 
 from studyplan.db.cards import sync_catalog
 from studyplan.db.engine import open_database
 from studyplan.db.history import introduced_counts, learner_states
 from studyplan.db.learners import learner_id
+from studyplan.db.models import CardRow, CardState
 from studyplan.db.reviews import new_cards
 from studyplan.decks import load_catalog
 
@@ -20,9 +21,10 @@ def test_new_cards_takes_each_domains_count_in_deck_order_in_one_query(db_path, 
     with sessions.begin() as session:
         sync_catalog(session, load_catalog(tiny_decks)[0], NOW)
         lid = learner_id(session, "ada", NOW)
-        session.execute(text("INSERT INTO card_state (learner_id, card_id, easiness, interval, repetitions, due, lapses,"
-                             " suspended, leech, introduced_on) VALUES (:l, 'tiny-alpha-001', 2.5, 1, 1, '2026-12-02',"
-                             " 0, 0, 0, '2026-12-01')"), {"l": lid})
+        session.execute(insert(CardState).values(
+            learner_id=lid, card_key=select(CardRow.key).where(CardRow.id == "tiny-alpha-001").scalar_subquery(),
+            easiness=2.5, interval=1, repetitions=1, due=date(2026, 12, 2), lapses=0, suspended=False, leech=False,
+            introduced_on=date(2026, 12, 1)))
         from sqlalchemy import event
         event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
         picked = new_cards(session, lid, "tiny", {"alpha": 3, "beta": 2, "gamma": 0})
@@ -41,7 +43,7 @@ def test_reviews_per_day_and_introduced_spans_are_read_through_indexes(db_path):
     with engine.connect() as conn:
         plan = " ".join(r[3] for r in conn.exec_driver_sql(
             "EXPLAIN QUERY PLAN SELECT review_day, count(*) FROM review_log WHERE learner_id = 1 AND practice = 0"
-            " AND review_day >= '2026-01-01' AND review_day <= '2026-03-01' GROUP BY review_day"))
+            " AND review_day >= 20454 AND review_day <= 20513 GROUP BY review_day"))
         assert "COVERING INDEX ix_review_log_learner_practice_day" in plan
         plan = " ".join(r[3] for r in conn.exec_driver_sql(
             "EXPLAIN QUERY PLAN SELECT count(*), sum(grade >= 3) FROM review_log WHERE learner_id = 1 AND practice = 0"
@@ -49,6 +51,6 @@ def test_reviews_per_day_and_introduced_spans_are_read_through_indexes(db_path):
         assert "COVERING INDEX ix_review_log_learner_practice_day" in plan
         plan = " ".join(r[3] for r in conn.exec_driver_sql(
             "EXPLAIN QUERY PLAN SELECT count(*) FROM card_state WHERE learner_id = 1 AND introduced_on >= ?"
-            " AND introduced_on <= ?", (date(2026, 1, 1), date(2026, 2, 1))))
+            " AND introduced_on <= ?", (20454, 20485)))
         assert "ix_card_state_introduced" in plan
     engine.dispose()

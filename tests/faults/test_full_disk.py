@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import db_digest as digest
+from conftest import history_views
 from conftest import deck_file
 from sqlalchemy import text
 
@@ -16,7 +17,7 @@ from studyplan.db.engine import TEST_MAX_PAGE_COUNT_ENV, make_engine, upgrade
 def rows(db, sql):
     conn = sqlite3.connect(db)
     try:
-        return conn.execute(sql).fetchall()
+        return history_views(conn).execute(sql).fetchall()
     finally:
         conn.close()
 
