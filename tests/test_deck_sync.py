@@ -9,7 +9,7 @@ from conftest import deck_file, history_views
 from sqlalchemy import text
 
 from studyplan import deck_sync
-from studyplan.db.engine import make_engine, open_database, upgrade
+from studyplan.db.engine import head_revision, make_engine, open_database, upgrade
 from studyplan.deck_sync import sync_decks
 from studyplan.errors import StudyplanError
 
@@ -175,7 +175,7 @@ def test_upgrade_from_0003_keeps_data_and_adds_deck_files(db_path):
     engine.dispose()
     engine, _ = open_database(str(db_path))
     engine.dispose()
-    assert rows(db_path, "select version_num from alembic_version") == [("0004",)]
+    assert rows(db_path, "select version_num from alembic_version") == [(head_revision(),)]
     assert rows(db_path, "select name from learner") == [("ada",)]
     assert rows(db_path, "select card_id, easiness, interval, due from card_state") == [
         ("tiny-alpha-001", 2.6, 6, "2026-01-08")]

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import db_digest as digest
-from conftest import history_views
-from conftest import deck_file
+from conftest import deck_file, history_views
 from sqlalchemy import text
 
 from studyplan.db.engine import TEST_MAX_PAGE_COUNT_ENV, make_engine, upgrade

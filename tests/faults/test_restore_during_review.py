@@ -23,8 +23,7 @@ from pathlib import Path
 import pytest
 from cli.test_review import TODAY, read_until, spawn
 from conftest import db_digest as digest
-from conftest import history_views
-from conftest import error_line
+from conftest import error_line, history_views
 
 from studyplan.db.backup import TEST_PAUSE_ENV, clean_leftovers
 from studyplan.db.filelock import TEST_LOCK_TIMEOUT_ENV, lock_path

@@ -73,9 +73,10 @@ def test_suspend_against_grade_of_the_same_new_card_has_one_winner_and_tells_the
             graded, suspended = race(grade, suspend)
             assert not isinstance(graded, BaseException), repr(graded)  # no duplicate key on card_state
             assert not isinstance(suspended, BaseException), repr(suspended)
-            logged = query(db_url, "SELECT count(*) FROM review_log WHERE card_id = :c", c=card.card_id)[0][0]
+            logged = query(db_url, "SELECT count(*) FROM review_log WHERE card_key = (SELECT key FROM card WHERE id = :c)", c=card.card_id)[0][0]
             state = [(bool(s), str(d) if d else None) for s, d in query(
-                db_url, "SELECT suspended, introduced_on FROM card_state WHERE card_id = :c", c=card.card_id)]
+                db_url, "SELECT suspended, DATE '1970-01-01' + introduced_on FROM card_state "
+                "WHERE card_key = (SELECT key FROM card WHERE id = :c)", c=card.card_id)]
             if graded.skipped:  # the suspend won: the grading session is told, in one line
                 assert graded.skipped == "suspended in another session"
                 assert suspended.created is True

@@ -118,8 +118,10 @@ class _Sql:
     def millis(self, c: str) -> str:  # a timestamp -> whole milliseconds (floored, as the model's type does)
         if self.pg:
             return f"CAST(floor(EXTRACT(EPOCH FROM {c}) * 1000) AS BIGINT)"
-        # SQLAlchemy writes 'YYYY-MM-DD HH:MM:SS.ffffff': whole seconds, then the first 3 digits
-        return f"(CAST(strftime('%s', {c}) AS INTEGER) * 1000 + CAST(substr({c} || '.000', 21, 3) AS INTEGER))"
+        # SQLAlchemy writes 'YYYY-MM-DD HH:MM:SS.ffffff': the whole seconds (cut before SQLite's
+        # own parse, which rounds .9995 up), then the first 3 digits of the fraction
+        return (f"(CAST(strftime('%s', substr({c}, 1, 19)) AS INTEGER) * 1000 "
+                f"+ CAST(substr({c} || '.000', 21, 3) AS INTEGER))")
 
     def timestamp(self, c: str) -> str:  # whole milliseconds -> a timestamp
         if self.pg:
