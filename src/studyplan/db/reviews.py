@@ -151,14 +151,14 @@ def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, n
                                                introduced_on=today, **values))
     elif not practice:
         connection.execute(_UPDATE_STATE, dict(lid=learner_id, key=key, **values))
-    inserted = cast(CursorResult, connection.execute(_INSERT_LOG, dict(
+    inserted = connection.execute(_INSERT_LOG, dict(
         learner_id=learner_id, card_key=key, reviewed_at=now, review_day=today, grade=grade, practice=practice,
         easiness=after.easiness, interval=after.interval, repetitions=after.repetitions, due=after.due,
         prev_easiness=row.easiness if row else None, prev_interval=row.interval if row else None,
         prev_repetitions=row.repetitions if row else None, prev_due=row.due if row else None,
         prev_lapses=lapses if row else None, prev_introduced_on=row.introduced_on if row else None,
         seconds=seconds, drill=drill,
-    ))).inserted_primary_key
+    )).inserted_primary_key
     return GradeResult(inserted[0] if inserted else None, after, leech=became_leech)
 
 
@@ -321,7 +321,10 @@ def drill_cards(session: Session, learner_id: int, exam: str, today: date, per_d
             .join(CardState, and_(CardState.card_key == CardRow.key, CardState.learner_id == learner_id))
             .join(DomainRow, CardRow.domain_id == DomainRow.id)
             .where(CardRow.exam_id == exam, DomainRow.slug == slug, CardRow.retired_at.is_(None),
-                   CardState.suspended.is_(False), CardState.introduced_on.is_not(None), CardState.due > today,
+                   CardState.suspended.is_(False), CardState.introduced_on.is_not(None),
+                   # coalesce: not the (learner, due) index, which would walk every card not due;
+                   # the domain's cards, each with its state, are far fewer
+                   func.coalesce(CardState.due, None) > today,
                    CardRow.key.not_in(drilled))
             .order_by(CardState.lapses.desc(), CardState.easiness, CardState.due.desc(), CardRow.position)
             .limit(count)
