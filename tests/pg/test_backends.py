@@ -12,7 +12,7 @@ import sys
 from datetime import date, datetime, timedelta
 
 from pgserver import db_url, pg_url  # noqa: F401  (fixtures)
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
 
 from studyplan.db.engine import (
     current_revision,
@@ -22,6 +22,7 @@ from studyplan.db.engine import (
     open_database,
     upgrade,
 )
+from studyplan.db.models import ReviewLog
 from studyplan.sm2 import Sm2State, review
 
 TODAY = date(2026, 12, 1)
@@ -242,8 +243,9 @@ def test_grading_one_learners_cards_from_two_threads_never_doubles_or_fails(db_u
         for t in threads:
             t.join()
         assert errors == []
-        assert query(db_url, "SELECT count(*), count(DISTINCT card_key) FROM review_log WHERE review_day = :d - DATE '1970-01-01'",
-                     d=day) == [(10, 10)]
+        with Session() as s:
+            assert s.execute(select(func.count(), func.count(func.distinct(ReviewLog.card_key)))
+                             .where(ReviewLog.review_day == day)).one() == (10, 10)
     engine.dispose()
 
 

@@ -370,10 +370,11 @@ def _first_line(exc: BaseException | None) -> str:
 def translate_errors(location: str) -> Iterator[None]:
     """Turn database failures into one clear StudyplanError naming the database at
     *location* (a path or URL, shown with its password masked)."""
-    label = display_location(database_url(location))
     try:
         yield
     except OperationalError as exc:
+        # the label only when something failed: resolving the path costs more than a grade
+        label = display_location(database_url(location))
         text = redact(_first_line(exc.orig), location)
         if "locked" in text or "busy" in text:
             raise NotSaved(label, f"the database stayed busy for {BUSY_TIMEOUT_MS / 1000:g} s (another studyplan "
@@ -388,7 +389,8 @@ def translate_errors(location: str) -> Iterator[None]:
                            "this change was not saved (everything saved before it is kept)") from None
         raise StudyplanError(f"{label}: database error: {text}") from None
     except DBAPIError as exc:
-        raise StudyplanError(f"{label}: database error: {redact(_first_line(exc.orig), location)}") from None
+        raise StudyplanError(f"{display_location(database_url(location))}: database error: "
+                             f"{redact(_first_line(exc.orig), location)}") from None
 
 
 def describe_error(exc: BaseException, location: str | None = None) -> str:

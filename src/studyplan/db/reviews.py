@@ -7,14 +7,24 @@ Core statements (not ORM objects) keep a grade well under a millisecond of Pytho
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
 
-from sqlalchemy import CursorResult, Table, and_, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import CursorResult, and_, case, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from studyplan.db.models import CardRow, CardState, DomainRow, Learner, ReviewLog
+from studyplan.db.models import (
+    CardRow,
+    CardState,
+    DayNumber,
+    DomainRow,
+    EpochMillis,
+    Learner,
+    PerMille,
+    ReviewLog,
+)
 from studyplan.metrics import is_leech
 from studyplan.queue import QueueCard, SuspendedCard, interleave
 from studyplan.sm2 import Sm2State, review
@@ -94,24 +104,66 @@ def introduced_on(session: Session, learner_id: int, day: date, exam: str) -> di
     return dict(rows.all())
 
 
-_CARD = cast(Table, CardRow.__table__)
-_STATE = cast(Table, CardState.__table__)
-_LOG = cast(Table, ReviewLog.__table__)
-# Grading runs once per card shown, so its statements are built once, here, and executed
-# with bound parameters on the transaction's connection: no ORM unit of work, and no
-# statement built per call (`.values(**many)` cost more Python than the SQL itself).
-# The read finds the card's key and its state in one indexed lookup; then one UPDATE (or
-# the first INSERT of a new card's state) and one INSERT of the log row.
-_READ_STATE = (
-    select(_CARD.c.key, _STATE.c.learner_id, _STATE.c.easiness, _STATE.c.interval, _STATE.c.repetitions,
-           _STATE.c.due, _STATE.c.lapses, _STATE.c.introduced_on, _STATE.c.leech, _STATE.c.suspended)
-    .select_from(_CARD.outerjoin(_STATE, and_(_STATE.c.card_key == _CARD.c.key,
-                                              _STATE.c.learner_id == bindparam("lid"))))
-    .where(_CARD.c.id == bindparam("cid"))
-)
-_INSERT_STATE = insert(_STATE)
-_UPDATE_STATE = update(_STATE).where(_STATE.c.learner_id == bindparam("lid"), _STATE.c.card_key == bindparam("key"))
-_INSERT_LOG = insert(_LOG)
+# Grading runs once per card shown, at the floor: three driver-level statements on the
+# transaction's connection (`exec_driver_sql`: no ORM unit of work, no statement compiled,
+# no type processing per call; errors still become SQLAlchemy's, which `translate_errors`
+# turns into one line). One indexed read finds the card's key and its state; then one
+# UPDATE of the state (or the first INSERT of a new card's state) and one INSERT of the
+# log row. The values are converted with the models' own column types.
+_to_day, _from_day = DayNumber().process_bind_param, DayNumber().process_result_value
+_to_millis = EpochMillis().process_bind_param
+_to_per_mille, _from_per_mille = PerMille().process_bind_param, PerMille().process_result_value
+_LOG_FIELDS = ("learner_id", "card_key", "reviewed_at", "review_day", "grade", "practice", "easiness", "interval",
+               "repetitions", "due", "prev_easiness", "prev_interval", "prev_repetitions", "prev_due", "prev_lapses",
+               "prev_introduced_on", "seconds", "drill")
+_STATE_FIELDS = ("easiness", "interval", "repetitions", "due", "lapses", "leech")
+
+
+@dataclass(frozen=True, slots=True)
+class _GradeSql:
+    read: str
+    insert_state: str
+    update_state: str
+    insert_log: str
+    returning: bool  # the log id comes back with RETURNING (else the cursor's lastrowid)
+
+
+@functools.cache
+def _grade_sql(sqlite: bool) -> _GradeSql:
+    """The grade's statements in the driver's own named parameter style (sqlite3: ":name",
+    psycopg: "%(name)s"); a server database returns the log id with RETURNING."""
+    def p(name: str) -> str:
+        return f":{name}" if sqlite else f"%({name})s"
+
+    def assign(names) -> str:
+        return ", ".join(f"{n} = {p(n)}" for n in names)
+
+    state_columns = ("learner_id", "card_key", "suspended", "introduced_on", *_STATE_FIELDS)
+    return _GradeSql(
+        read=('SELECT c."key", s.learner_id, s.easiness, s.interval, s.repetitions, s.due, s.lapses, '
+              "s.introduced_on, s.leech, s.suspended FROM card c LEFT JOIN card_state s "
+              f'ON s.card_key = c."key" AND s.learner_id = {p("learner_id")} WHERE c.id = {p("card_id")}'),
+        insert_state=(f"INSERT INTO card_state ({', '.join(state_columns)}) "
+                      f"VALUES ({', '.join(p(n) for n in state_columns)})"),
+        update_state=(f"UPDATE card_state SET {assign(_STATE_FIELDS)} "
+                      f"WHERE learner_id = {p('learner_id')} AND card_key = {p('card_key')}"),
+        insert_log=(f"INSERT INTO review_log ({', '.join(_LOG_FIELDS)}) VALUES ({', '.join(p(n) for n in _LOG_FIELDS)})"
+                    + ("" if sqlite else " RETURNING id")),
+        returning=not sqlite,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A card's state as the grade read it (None fields: no state yet)."""
+    easiness: float
+    interval: int
+    repetitions: int
+    due: date | None
+    lapses: int
+    introduced_on: date | None
+    leech: bool
+    suspended: bool
 
 
 def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, now: datetime, today: date,
@@ -126,11 +178,15 @@ def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, n
     practice = practice or drill
     _serialise_learner(session, learner_id)
     connection = session.connection()
-    found = connection.execute(_READ_STATE, {"lid": learner_id, "cid": card.card_id}).first()
+    dialect = connection.dialect
+    sql = _grade_sql(dialect.name == "sqlite")
+    found = connection.exec_driver_sql(sql.read, {"learner_id": learner_id, "card_id": card.card_id}).first()
     if found is None:
         return GradeResult(None, Sm2State(), skipped="no longer in the decks")
-    key = found.key
-    row = found if found.learner_id is not None else None
+    key = found[0]
+    row = None if found[1] is None else _Found(
+        _from_per_mille(found[2], dialect), found[3], found[4], _from_day(found[5], dialect), found[6],
+        _from_day(found[7], dialect), bool(found[8]), bool(found[9]))
     if not practice:
         if row is not None and row.suspended:
             return GradeResult(None, _state(row), skipped="suspended in another session")
@@ -142,24 +198,25 @@ def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, n
     after = before if practice else review(before, grade, today)
     lapses = row.lapses if row is not None else 0
     new_lapses = lapses + (1 if grade < 3 and not practice else 0)
-    leech = bool(row.leech) if row is not None else False
+    leech = row.leech if row is not None else False
     became_leech = not leech and is_leech(new_lapses)
-    values = dict(easiness=after.easiness, interval=after.interval, repetitions=after.repetitions, due=after.due,
-                  lapses=new_lapses, leech=leech or became_leech)
+    easiness, due = _to_per_mille(after.easiness, dialect), _to_day(after.due, dialect)
+    values = dict(learner_id=learner_id, card_key=key, easiness=easiness, interval=after.interval,
+                  repetitions=after.repetitions, due=due, lapses=new_lapses, leech=leech or became_leech)
     if row is None:
-        connection.execute(_INSERT_STATE, dict(learner_id=learner_id, card_key=key, suspended=False,
-                                               introduced_on=today, **values))
+        connection.exec_driver_sql(sql.insert_state, dict(values, suspended=False,
+                                                          introduced_on=_to_day(today, dialect)))
     elif not practice:
-        connection.execute(_UPDATE_STATE, dict(lid=learner_id, key=key, **values))
-    inserted = connection.execute(_INSERT_LOG, dict(
-        learner_id=learner_id, card_key=key, reviewed_at=now, review_day=today, grade=grade, practice=practice,
-        easiness=after.easiness, interval=after.interval, repetitions=after.repetitions, due=after.due,
-        prev_easiness=row.easiness if row else None, prev_interval=row.interval if row else None,
-        prev_repetitions=row.repetitions if row else None, prev_due=row.due if row else None,
-        prev_lapses=lapses if row else None, prev_introduced_on=row.introduced_on if row else None,
-        seconds=seconds, drill=drill,
-    )).inserted_primary_key
-    return GradeResult(inserted[0] if inserted else None, after, leech=became_leech)
+        connection.exec_driver_sql(sql.update_state, values)
+    logged = connection.exec_driver_sql(sql.insert_log, dict(
+        learner_id=learner_id, card_key=key, reviewed_at=_to_millis(now, dialect), review_day=_to_day(today, dialect),
+        grade=grade, practice=practice, easiness=easiness, interval=after.interval, repetitions=after.repetitions,
+        due=due, prev_easiness=_to_per_mille(row.easiness, dialect) if row else None,
+        prev_interval=row.interval if row else None, prev_repetitions=row.repetitions if row else None,
+        prev_due=_to_day(row.due, dialect) if row else None, prev_lapses=lapses if row else None,
+        prev_introduced_on=_to_day(row.introduced_on, dialect) if row else None, seconds=seconds, drill=drill))
+    log_id = logged.scalar() if sql.returning else logged.lastrowid
+    return GradeResult(log_id, after, leech=became_leech)
 
 
 def _card_key(session: Session, card_id: str) -> int | None:
