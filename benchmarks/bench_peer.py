@@ -446,7 +446,7 @@ def main() -> int:
         queue = statistics.median(json.loads(run([py, "-c", SP_QUEUE, str(db), str(decks)])[2])["queue"]
                                   for _ in range(runs))
         graded = {}
-        for mode in ("default", "FULL"):
+        for mode in ("default", "FULL", "NORMAL"):  # ours as shipped, then each level forced
             copy = root / f"grade-{mode}.db"
             subprocess.run(["cp", str(db), str(copy)], check=True)
             out = json.loads(run([py, "-c", SP_GRADE, str(copy), str(decks), str(size.grades), mode])[2])
@@ -498,7 +498,7 @@ def main() -> int:
          g["default"]["grade"], ag.get("default", {}).get("grade"), "time"),
         ("grade + next, per card, both synchronous=FULL(2)" if ag else "grade + next, synchronous=FULL",
          g["FULL"]["grade"], ag.get("default", {}).get("grade") if ag.get("default", {}).get("pragmas", {}).get("synchronous") == 2 else None, "time"),
-        ("grade + next, per card, both synchronous=NORMAL(1)", g["default"]["grade"], ag.get("NORMAL", {}).get("grade"), "time"),
+        ("grade + next, per card, both synchronous=NORMAL(1)", g["NORMAL"]["grade"], ag.get("NORMAL", {}).get("grade"), "time"),
         ("no-op `decks sync` (CLI, process)", sp["noop"][0], None, "time"),
         ("no-op deck sync in process (stat, compare, commit)", sp["noop_in"], None, "time"),
         ("first `decks sync` vs Anki adding the notes", sp["first"][0], ak.get("first", (None,))[0], "time"),
