@@ -312,6 +312,9 @@ class ScriptedConsole:
     def say(self, text):
         pass
 
+    def after(self, text):
+        pass
+
 
 def session_loop(db: Path, lid: int) -> tuple[float, int]:
     """Seconds per card of the product's own loop: ReviewSession over the workspace's transactions."""
