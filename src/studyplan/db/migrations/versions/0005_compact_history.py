@@ -14,8 +14,8 @@ cards by it, with days, times and E-Factors stored as integers.
 The three tables are rebuilt: each new table is filled from the old one in one
 INSERT ... SELECT, the old one dropped and the new one renamed. Every row is kept, log
 ids and all; reviewed_at keeps its milliseconds (the microseconds below are dropped: no
-command shows or uses them). Rebuilding leaves the old pages free in a SQLite file: a
-`VACUUM` (or `studyplan backup`) returns them to the disk.
+command shows or uses them). Rebuilding leaves the old pages free in a SQLite file:
+`open_database` runs VACUUM right after this upgrade to give them back to the disk.
 
 Revision ID: 0005
 Revises: 0004
