@@ -27,6 +27,7 @@ def test_open_creates_schema_at_head_with_wal_foreign_keys_and_busy_timeout(db_p
     assert current_revision(engine) == head_revision() == "0005"
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL: each commit fsynced
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
     engine.dispose()
