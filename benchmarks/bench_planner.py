@@ -56,7 +56,7 @@ BIG = ["--exam", "bench", "--background", "pivoting", "--start", START.isoformat
        EXAM_DATE.isoformat(), "--minutes-per-day", str(MINUTES), "--new-cards", str(NEW_CARDS)]
 BASE_START = date(2027, 1, 4)
 BASE = ["--exam", "google-pmle", "--background", "experienced", "--start", BASE_START.isoformat(), "--exam-date",
-        (BASE_START + timedelta(days=56)).isoformat(), "--minutes-per-day", "61"]
+        (BASE_START + timedelta(days=56)).isoformat(), "--minutes-per-day", "75"]
 
 EXAM_TOML = """id = "bench"
 kind = "exam"
@@ -172,7 +172,7 @@ def main() -> int:
               f"({(EXAM_DATE - START).days} days), {MINUTES} min/day, --new-cards {NEW_CARDS}: {intro} new cards "
               f"(foundations included), {big.total(TaskKind.REVIEWS)} forecast reviews, "
               f"{big.total(TaskKind.DRILL)} drills, busiest day {max(d.minutes for d in big.days)} min")
-        print(f"baseline: google-pmle (332 cards), experienced, 56 days, 61 min/day: "
+        print(f"baseline: google-pmle (332 cards), experienced, 56 days, 75 min/day: "
               f"{base.total(TaskKind.NEW_CARDS)} new cards")
 
         print(f"\n(a) pure planner call, build_plan (median of {REPEATS}, cold forecaster)")

@@ -88,6 +88,15 @@ def tiny_decks(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def own_app_folder(tmp_path_factory, monkeypatch) -> Path:
+    """Every test gets an empty per-user application folder (the default database and the
+    learner's own decks folder live there), never the real user's."""
+    folder = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    return folder / "studyplan"
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "study.db"

@@ -19,7 +19,7 @@ CLI = {"cli", "cli_admin", "cli_cards"}
 # What the command line may import: use cases, views, and the core's option types.
 CLI_MAY_IMPORT = {
     "studyplan", "study", "study_review", "study_reports", "study_cards", "study_admin", "workspace",
-    "views", "plan_views", "stats", "review_views", "cohort", "terminal",
+    "views", "plan_views", "stats", "review_views", "cohort", "terminal", "session_jsonl",
     "errors", "plan", "advice", "dates", "text", "layout", "cli", "cli_admin", "cli_cards",
 }
 PURE = {

@@ -86,6 +86,9 @@ class Exam:
     # (domain id, style, cards): the counts when the cards themselves were not read (a
     # catalog rebuilt from the deck files remembered in the database carries no cards).
     tally: tuple[tuple[str, str, int], ...] = ()
+    # (domain id, style, cards) imported from Anki: held in the database, not in deck files,
+    # but the exam's cards all the same (counted, planned and reviewed).
+    imported: tuple[tuple[str, str, int], ...] = ()
 
     def domain(self, domain_id: str) -> Domain:
         """The domain with this id; KeyError if the exam has none."""
@@ -96,8 +99,8 @@ class Exam:
 
     def _tally(self) -> tuple[tuple[str, str, int], ...]:
         if self.cards or not self.tally:
-            return tuple((c.domain, c.style, 1) for c in self.cards)
-        return self.tally
+            return tuple((c.domain, c.style, 1) for c in self.cards) + self.imported
+        return self.tally + self.imported
 
     def card_counts(self, style: str | None = None) -> dict[str, int]:
         """Cards (of *style*, or all) per domain id, in the guide's order, zeros included."""

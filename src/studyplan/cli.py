@@ -95,12 +95,19 @@ def cli(ctx, db, decks, today, learner):
 
 @cli.command()
 @click.argument("exam", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @pass_workspace
-def exams(ws, exam):
+def exams(ws, exam, fmt):
     """List the exams with their facts and card counts, or one exam's domains."""
-    from studyplan.views import exam_detail, exams_table
+    from studyplan.views import exam_detail, exam_record, exams_table
 
-    if exam:
+    if fmt == "json":
+        import json
+
+        records = (exam_record(ws.exam(exam), ws.today, domains=True) if exam else
+                   [exam_record(e, ws.today) for e in sorted(ws.catalog.exams.values(), key=lambda e: (e.kind != "exam", e.id))])
+        click.echo(json.dumps(records, indent=2))
+    elif exam:
         click.echo(exam_detail(ws.exam(exam), ws.today, terminal_width()))
     else:
         click.echo(exams_table(ws.catalog, ws.today, terminal_width()))
@@ -109,6 +116,20 @@ def exams(ws, exam):
 @cli.group()
 def decks():
     """Check, sync and import decks."""
+
+
+@decks.command("path")
+@pass_workspace
+def decks_path(ws):
+    """Print your own decks folder (made if missing): its files overlay the shipped decks.
+
+    Put an exam folder there (exam.toml and NN-<domain>.toml files) to add an exam, or a
+    file named like a shipped one (my-decks/google-pmle/03-....toml) to replace it. With
+    --decks, that folder is printed instead.
+    """
+    from studyplan.study_cards import my_decks_folder
+
+    click.echo(str(my_decks_folder(ws)))
 
 
 @decks.command("check")
@@ -141,10 +162,9 @@ def decks_sync(ws):
     from studyplan.study_cards import sync_decks
 
     result = sync_decks(ws)
-    # The folder on a line of its own: a long path must not split the counts; the
+    # The folders on a line of their own: a long path must not split the counts; the
     # shipped decks are named, not shown by their install path.
-    where = ws.decks_dir if ws.decks else "the shipped decks"
-    click.echo(f"synced {where}:\n  {result.added} added, {result.updated} updated, "
+    click.echo(f"synced {ws.decks_label}:\n  {result.added} added, {result.updated} updated, "
                f"{result.retired} retired, {result.restored} restored, {result.unchanged} unchanged")
 
 
@@ -364,9 +384,17 @@ def replan(ws, minutes_per_day, exam_date, skip_courses, new_cards, long_days, f
 @click.option("--exam", help="Exam for new cards when there is no plan (or to override it).")
 @click.option("--drill", is_flag=True, help="Drill cards that are not due, weakest and heaviest domains first "
                                              "(practice: the schedule does not change).")
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
+              help="jsonl: for scripts and editors, one JSON event per output line (card, answer, graded, "
+                   "undone, suspended, where, error, summary); the same actions or JSON like "
+                   '{"action": "grade", "grade": 4}; grades only after reveal.')
 @pass_workspace
-def review(ws, max_cards, domain, new_only, reviews_only, exam, drill):
-    """Today's review session: reveal, grade 0-5, u undo, s suspend, e where, q quit."""
+def review(ws, max_cards, domain, new_only, reviews_only, exam, drill, fmt):
+    """Today's review session: reveal, grade 0-5, u undo, s suspend, e where, q quit.
+
+    On a terminal single keys act (space or enter reveals); from a pipe, one action per
+    line (an empty line reveals). Every grade is saved before the next card shows.
+    """
     from studyplan.review_views import summary_text
     from studyplan.study_review import ReviewOptions, finish_report, start_review
     from studyplan.terminal import LineConsole, TerminalConsole, use_colour
@@ -374,6 +402,14 @@ def review(ws, max_cards, domain, new_only, reviews_only, exam, drill):
     if sum((new_only, reviews_only, drill)) > 1:
         raise click.UsageError("--new-only, --reviews-only and --drill exclude each other")
     start = start_review(ws, ReviewOptions(max_cards, domain, new_only, reviews_only, exam, drill))
+    if fmt == "jsonl":
+        from studyplan.session_jsonl import JsonlConsole, summary_event
+
+        events = JsonlConsole(start.session, sys.stdin, sys.stdout)
+        with _signals_interrupt():
+            outcome = events.run()
+        events.emit("summary", **summary_event(finish_report(ws, outcome), start.nothing))
+        return
     if start.session is None:
         click.echo(start.nothing)
         return

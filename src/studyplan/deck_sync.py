@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,12 +28,14 @@ from studyplan.db.cards import (
     SyncResult,
     card_sources,
     deck_files,
+    imported_tally,
     remember_deck_files,
     shift_positions,
     sync_exam,
 )
-from studyplan.decks import KnownFile, Problem, ReadFile, installed_decks_dir, list_decks, read_decks
+from studyplan.decks import KnownFile, Problem, ReadFile, as_roots, installed_decks_dir, label_of, list_decks, read_decks
 from studyplan.errors import StudyplanError
+from studyplan.files import InputRefused, read_input
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -56,7 +59,12 @@ def _stamp(path: Path, version: str) -> _Stamp:
 
 
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The content hash; "" for a file we will not read (a FIFO, a device, too big, gone),
+    which then counts as changed so the parser reports it as a deck problem."""
+    try:
+        return hashlib.sha256(read_input(path)).hexdigest()
+    except (InputRefused, OSError):
+        return ""
 
 
 def refuse(problems: list[Problem]) -> None:
@@ -66,19 +74,21 @@ def refuse(problems: list[Problem]) -> None:
         raise StudyplanError(f"{problems[0]}{more}")
 
 
-def sync_decks(session: Session, root: Path, fallback_courses: Path | None, now: datetime) -> tuple[Catalog, SyncResult]:
-    """Read what changed in *root* into the store; return the whole catalog (exams carry a
+def sync_decks(session: Session, root: Path | Sequence[Path], fallback_courses: Path | None,
+               now: datetime) -> tuple[Catalog, SyncResult]:
+    """Read what changed in the decks root(s) (the shipped decks overlaid by the learner's
+    own, see `decks.list_decks`) into the store; return the whole catalog (exams carry a
     card tally, and their cards only when read whole) and what the sync changed.
 
     Refuses (StudyplanError, nothing written) decks with problems, as a full read would.
     The caller owns the transaction.
     """
-    root = Path(root)
-    listing, problems = list_decks(root)
-    if not root.is_dir():
+    roots = as_roots(root)
+    listing, problems = list_decks(roots)
+    if not roots[0].is_dir():
         refuse(problems)
     installed = installed_decks_dir()
-    version = __version__ if installed is not None and root.resolve() == installed else ""
+    trusted = [r for r in roots if installed is not None and r.resolve() == installed]
     remembered: dict[str, DeckFileRow] = {row.path: row for row in deck_files(session)}
 
     known: dict[Path, KnownFile] = {}
@@ -90,7 +100,7 @@ def sync_decks(session: Session, root: Path, fallback_courses: Path | None, now:
         exam_id = entry.folder.name
         changed: list[Path] = []
         for path in (entry.exam_file, *entry.card_files):
-            stamp = _stamp(path, version)
+            stamp = _stamp(path, __version__ if any(path.is_relative_to(r) for r in trusted) else "")
             row = remembered.get(str(path))
             if row is not None and row.exam_id == exam_id and (row.size, row.mtime_ns, row.version) == (
                     stamp.size, stamp.mtime_ns, stamp.version):
@@ -114,10 +124,10 @@ def sync_decks(session: Session, root: Path, fallback_courses: Path | None, now:
                 known[path] = KnownFile(row.domain, row.label, row.verified, row.line,
                                         row.cards - row.scenarios, row.scenarios)
         if changed or deleted:
-            labels = [str(p.relative_to(root.parent)) for p in changed] + deleted
+            labels = [label_of(p, roots) for p in changed] + deleted
             scopes[exam_id] = {DECK_SOURCE + label for label in labels}
 
-    catalog, more, read = read_decks(root, listing, known, fallback_courses)
+    catalog, more, read = read_decks(roots, listing, known, fallback_courses)
     problems += more
     if known and read:
         problems += _duplicates_of_unread(session, read, {k.label for k in known.values()})
@@ -161,6 +171,9 @@ def sync_decks(session: Session, root: Path, fallback_courses: Path | None, now:
             row = remembered[str(path)]
             row.size, row.mtime_ns, row.version = stamp.size, stamp.mtime_ns, stamp.version
     session.flush()
+    imported = imported_tally(session)
+    if imported:
+        catalog = replace(catalog, exams={k: replace(e, imported=imported.get(k, ())) for k, e in catalog.exams.items()})
     return catalog, result
 
 

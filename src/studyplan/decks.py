@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -147,8 +148,17 @@ def _number(data: dict, key: str, src: _Source, problems: list[Problem], default
     return value
 
 
-def _load_exam(folder: Path, root: Path, problems: list[Problem]) -> Exam | None:
-    label = str(folder.relative_to(root.parent) / EXAM_FILE)
+def label_of(path: Path, roots: tuple[Path, ...]) -> str:
+    """How problems and card sources name *path*: relative to the folder holding its decks
+    root ("decks/google-pmle/01-x.toml", "my-decks/google-pmle/01-x.toml")."""
+    for root in roots:
+        if path.is_relative_to(root):
+            return str(path.relative_to(root.parent))
+    return str(path)
+
+
+def _load_exam(folder: Path, roots: tuple[Path, ...], problems: list[Problem]) -> Exam | None:
+    label = label_of(folder / EXAM_FILE, roots)
     parsed = _parse(folder / EXAM_FILE, label, problems)
     if parsed is None:
         return None
@@ -246,10 +256,10 @@ def _load_renames(src: _Source, data: dict, problems: list[Problem]) -> tuple[Re
     return tuple(renames)
 
 
-def _load_cards(path: Path, root: Path, exam: Exam, seen: dict[str, str], problems: list[Problem],
+def _load_cards(path: Path, roots: tuple[Path, ...], exam: Exam, seen: dict[str, str], problems: list[Problem],
                 files: list[DeckFile]) -> list[Card]:
     """The file's cards; its domain and `verified` date are appended to *files*."""
-    label = str(path.relative_to(root.parent))
+    label = label_of(path, roots)
     parsed = _parse(path, label, problems)
     if parsed is None:
         return []
@@ -369,24 +379,49 @@ class ReadFile:
     cards: tuple[Card, ...]
 
 
-def list_decks(root: Path) -> tuple[list[ExamFolder], list[Problem]]:
-    """The exam folders under *root* (hidden and `_` folders left out), no file read."""
+def as_roots(root: Path | Sequence[Path]) -> tuple[Path, ...]:
+    """One decks folder or several (the shipped decks, then the learner's own) as a tuple."""
+    return (Path(root),) if isinstance(root, (str, Path)) else tuple(Path(r) for r in root)
+
+
+def list_decks(root: Path | Sequence[Path]) -> tuple[list[ExamFolder], list[Problem]]:
+    """The exam folders under the decks root(s) (hidden and `_` folders left out), no file read.
+
+    With several roots, later ones overlay earlier ones file by file: an exam folder of the
+    same id in a later root adds its card files, a card file of the same name replaces the
+    earlier one, and its exam.toml (if any) replaces the earlier exam.toml. The first root
+    must exist; a later one that does not is simply empty.
+    """
     problems: list[Problem] = []
-    root = Path(root)
-    if not root.is_dir():
-        return [], [Problem(str(root), 0, "decks folder not found")]
-    folders = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        deck_files = sorted(folder.glob(DECK_GLOB))
-        if not (folder / EXAM_FILE).is_file():
-            if deck_files:
-                problems.append(Problem(str(deck_files[0].relative_to(root.parent)), 1, f"deck file but no {EXAM_FILE} in its folder"))
+    roots = as_roots(root)
+    if not roots[0].is_dir():
+        return [], [Problem(str(roots[0]), 0, "decks folder not found")]
+    exam_files: dict[str, Path] = {}
+    card_files: dict[str, dict[str, Path]] = {}
+    orphans: dict[str, Path] = {}
+    for base in roots:
+        if not base.is_dir():
             continue
-        folders.append(ExamFolder(folder, folder / EXAM_FILE, tuple(deck_files)))
+        for folder in sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+            found = sorted(folder.glob(DECK_GLOB))
+            card_files.setdefault(folder.name, {}).update((f.name, f) for f in found)
+            if (folder / EXAM_FILE).is_file():
+                exam_files[folder.name] = folder / EXAM_FILE
+            elif found:
+                orphans.setdefault(folder.name, found[0])
+    folders = []
+    for name in sorted(card_files):
+        exam_file = exam_files.get(name)
+        if exam_file is None:
+            if name in orphans:
+                problems.append(Problem(label_of(orphans[name], roots), 1, f"deck file but no {EXAM_FILE} in its folder"
+                                        + (f" (nor an exam '{name}' among the shipped decks)" if len(roots) > 1 else "")))
+            continue
+        folders.append(ExamFolder(exam_file.parent, exam_file, tuple(card_files[name][k] for k in sorted(card_files[name]))))
     return folders, problems
 
 
-def read_decks(root: Path, listing: list[ExamFolder], known: dict[Path, KnownFile],
+def read_decks(root: Path | Sequence[Path], listing: list[ExamFolder], known: dict[Path, KnownFile],
                fallback_courses: Path | None = None) -> tuple[Catalog, list[Problem], list[ReadFile]]:
     """Read the exams of *listing*: every exam.toml and courses.toml, and the card files
     not in *known* (those are taken as remembered). The catalog's exams carry the cards
@@ -396,14 +431,14 @@ def read_decks(root: Path, listing: list[ExamFolder], known: dict[Path, KnownFil
     id between a file read and a *known* one is the caller's to find (it knows the ids).
     """
     problems: list[Problem] = []
-    root = Path(root)
+    roots = as_roots(root)
     exams: dict[str, Exam] = {}
     folders: dict[str, Path] = {}
     seen: dict[str, str] = {}
     read: list[ReadFile] = []
     for entry in listing:
         folder = entry.folder
-        exam = _load_exam(folder, root, problems)
+        exam = _load_exam(folder, roots, problems)
         if exam is None:
             continue
         cards: list[Card] = []
@@ -420,14 +455,14 @@ def read_decks(root: Path, listing: list[ExamFolder], known: dict[Path, KnownFil
                         tally[(remembered.domain, style)] = tally.get((remembered.domain, style), 0) + n
                 continue
             before = len(files)
-            found = _load_cards(path, root, exam, seen, problems, files)
+            found = _load_cards(path, roots, exam, seen, problems, files)
             if len(files) > before:
                 read.append(ReadFile(exam.id, path, files[-1], tuple(found)))
             cards.extend(found)
             for card in found:
                 tally[(card.domain, card.style)] = tally.get((card.domain, card.style), 0) + 1
         present = {f.domain for f in files}
-        exam_label = str(folder.relative_to(root.parent) / EXAM_FILE)
+        exam_label = label_of(folder / EXAM_FILE, roots)
         for d in exam.domains:
             if d.id and d.id not in present:
                 line = _line_of(folder / EXAM_FILE, rf'^\s*id\s*=\s*"{re.escape(d.id)}"')
@@ -439,8 +474,9 @@ def read_decks(root: Path, listing: list[ExamFolder], known: dict[Path, KnownFil
         if exam.successor and exam.successor not in exams:
             path = folders[exam.id] / EXAM_FILE
             line = _line_of(path, r"^\s*successor\s*=")
-            problems.append(Problem(str(path.relative_to(root.parent)), line, f"successor '{exam.successor}' is not a known exam"))
-    courses_path = root / COURSES_FILE
+            problems.append(Problem(label_of(path, roots), line, f"successor '{exam.successor}' is not a known exam"))
+    # The last root with a courses.toml wins (the learner may keep their own).
+    courses_path = next((r / COURSES_FILE for r in reversed(roots) if (r / COURSES_FILE).is_file()), roots[0] / COURSES_FILE)
     if not courses_path.is_file() and fallback_courses is not None:
         courses_path = fallback_courses
     label = str(courses_path.relative_to(courses_path.parent.parent))
@@ -456,14 +492,15 @@ def read_decks(root: Path, listing: list[ExamFolder], known: dict[Path, KnownFil
     return Catalog(exams=exams, courses=courses), problems, read
 
 
-def load_catalog(root: Path, fallback_courses: Path | None = None) -> tuple[Catalog, list[Problem]]:
-    """Read every exam folder under *root*; return the catalog and all problems found.
+def load_catalog(root: Path | Sequence[Path], fallback_courses: Path | None = None) -> tuple[Catalog, list[Problem]]:
+    """Read every exam folder under the decks root(s) (see `list_decks` for how several
+    overlay); return the catalog and all problems found.
 
     A folder of the learner's own exams may omit courses.toml; then *fallback_courses*
     (the shipped one) is used.
     """
     listing, problems = list_decks(root)
-    if not Path(root).is_dir():
+    if not as_roots(root)[0].is_dir():
         return Catalog(), problems
     catalog, more, _ = read_decks(root, listing, {}, fallback_courses)
     return catalog, problems + more

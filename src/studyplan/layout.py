@@ -9,8 +9,6 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from tabulate import tabulate
-
 DEFAULT_WIDTH = 80
 # Below this a wrapped column reads as a word list; a table that still does not fit keeps it.
 NARROWEST = 8
@@ -47,11 +45,11 @@ def _words_wrapped(cell: str, width: int) -> str:
 
 def _tabulate(rows: list[list[str]], headers: list[str], options: dict[str, Any]) -> str:
     # tabulate pads every header by MIN_PADDING; the two-space column gap is enough here.
-    import tabulate as module
+    import tabulate as module  # here, not at the top: most commands print no table (start-up time)
 
     saved, module.MIN_PADDING = module.MIN_PADDING, 0
     try:
-        return str(tabulate(rows, headers=headers, **options))
+        return str(module.tabulate(rows, headers=headers, **options))
     finally:
         module.MIN_PADDING = saved
 

@@ -10,11 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from tabulate import tabulate
-
 from studyplan.layout import DEFAULT_WIDTH, fit_table, plural, wrap
 from studyplan.plan import Day, Plan, Task, TaskKind
-from studyplan.text import safe_rows, terminal
+from studyplan.text import one_line, safe_rows, terminal
 
 if TYPE_CHECKING:
     from studyplan.study import PlanReport, TodayReport
@@ -121,17 +119,20 @@ def plan_text(plan: Plan, labels: PlanLabels, fmt: str, start: date | None = Non
                                  t.minutes, t.course_id, t.module or ""])
         return terminal(out.getvalue().rstrip("\n"))
     # One task a line on a terminal; a Markdown cell cannot hold line breaks.
+    # Each task is made safe on its own, so the line breaks between them stay line breaks.
     joiner = "; " if fmt == "md" else "\n"
-    rows = [[d.date.isoformat(), f"{d.date:%a}", phase_name(d.phase), d.minutes,
-             joiner.join(task_summary(t, labels) for t in d.tasks)] for d in days]
+    rows = [[d.date.isoformat(), f"{d.date:%a}", one_line(phase_name(d.phase)), d.minutes,
+             joiner.join(one_line(task_summary(t, labels)) for t in d.tasks)] for d in days]
     head = (f"{plan.exam} plan ({plan.background}): {plan.start} to exam on {plan.exam_date}, "
             f"{plan.minutes_per_day} min a day")
     if fmt == "md":
+        from tabulate import tabulate  # only the markdown table needs it (start-up time)
+
         table = str(tabulate(safe_rows(rows), headers=["date", "day", "phase", "min", "tasks"], tablefmt="github"))
         notes = "".join(f"\nNote: {n}" for n in plan.notes)
         links = "".join(f"\n- {t}" for t in course_links(days, labels))
         return terminal(f"{head}{notes}\n\n{table}" + (f"\n\nCourses:{links}" if links else ""))
-    table = fit_table(safe_rows(rows), ["date", "day", "phase", "min", "tasks"], width, wrap_columns=(2, 4),
+    table = fit_table(rows, ["date", "day", "phase", "min", "tasks"], width, wrap_columns=(2, 4),
                       colalign=("left", "left", "left", "right", "left"))
     notes = "".join("\n" + wrap(n, width, "Note: ") for n in plan.notes)
     links = "".join("\n" + wrap(t, width, "  - ") for t in course_links(days, labels))

@@ -245,7 +245,10 @@ def _setup(exam: Exam, courses: Sequence[Course], request: Request, foundations:
     exam_domains = {d.id for d in exam.domains}
     first_days = [i for i in range(min(length, 14)) if cal.study[i]][:FINAL_REVIEW_DAYS] or [0]
     overdue = 0
-    for state, domain in zip(progress.states, progress.state_domains or [None] * len(progress.states)):
+    # The most overdue cards first, so the order the store lists states in never changes the plan.
+    known = sorted(zip(progress.states, progress.state_domains or [None] * len(progress.states)),
+                   key=lambda p: (p[0].due or request.start, p[0].interval, p[0].easiness, p[0].repetitions, p[1] or ""))
+    for state, domain in known:
         offset = (state.due - request.start).days if state.due is not None else 0
         if offset < 0:
             offset = first_days[overdue % len(first_days)]

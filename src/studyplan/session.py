@@ -35,6 +35,7 @@ from studyplan.queue import (
     minutes_left,
     when_back,
 )
+from studyplan.sm2 import Sm2State
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Graded:
     practice: bool
     seconds: float
     log_id: int
+    state: Sm2State | None = None  # the SM-2 state the grade left (unchanged for practice)
 
 
 @dataclass
@@ -168,7 +170,7 @@ class ReviewSession:
             console.say(f"{card.card_id}: {result.skipped}; not graded again")
             return
         assert result.log_id is not None  # written, since nothing was skipped
-        graded = Graded(card, grade, practice, seconds, result.log_id)
+        graded = Graded(card, grade, practice, seconds, result.log_id, result.state)
         self.outcome.graded.append(graded)
         self.undo_stack.append(graded)
         if result.leech:

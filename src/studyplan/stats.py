@@ -67,7 +67,8 @@ def heatmap(counts: dict[date, int], today: date, weeks: int = 12) -> list[str]:
                 continue
             n = counts.get(day, 0)
             cells.append("·" if n == 0 else SHADES[max(1, round(n / top * 4))])
-        lines.append(f"{('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')[weekday]} {' '.join(cells)}")
+        # Days after today are blank; the line ends at the last shown day (no trailing spaces).
+        lines.append(f"{('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')[weekday]} {' '.join(cells)}".rstrip())
     lines.append(f"    from {first_monday} to {today}; · none, ░▒▓█ more (max {top} a day)")
     return lines
 

@@ -37,7 +37,7 @@ class UnsuspendReport:
 class CheckReport:
     """What `decks check` found: errors, warnings, stale domains (None unless asked), counts."""
 
-    folder: Path
+    folder: str
     problems: list[Problem]
     warnings: list[Problem]
     stale: list[StaleDomain] | None
@@ -53,8 +53,36 @@ def check_decks(ws: Workspace, stale_days: int | None = None) -> CheckReport:
 
     catalog, problems = ws.load_catalog()
     stale = stale_domains(catalog, ws.today, stale_days) if stale_days is not None else None
-    return CheckReport(ws.decks_dir, problems, deck_warnings(catalog, ws.today), stale, len(catalog.exams),
+    return CheckReport(ws.decks_label, problems, deck_warnings(catalog, ws.today), stale, len(catalog.exams),
                        sum(len(e.cards) for e in catalog.exams.values()), len(catalog.courses))
+
+
+MY_DECKS_README = """Your own studyplan decks. Files here overlay the decks shipped with studyplan:
+
+- a folder with an exam.toml and NN-<domain>.toml card files adds an exam;
+- a card file named like a shipped one (google-pmle/03-....toml) replaces it, and a new
+  NN-<domain>.toml file in a shipped exam's folder adds cards to that exam.
+
+Every command reads the changes; `studyplan decks check` reports problems as FILE:LINE.
+The deck format: decks/FORMAT.md in the studyplan source.
+"""
+
+
+def my_decks_folder(ws: Workspace) -> Path:
+    """The decks folder the learner edits, made (with a short README) if missing; with
+    `--decks`, that folder as it is."""
+    from studyplan.files import write_atomically
+
+    folder = ws.decks_dir
+    if ws.decks:
+        return folder
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not (folder / "README.txt").exists():
+            write_atomically(folder / "README.txt", MY_DECKS_README)
+    except OSError as exc:
+        raise StudyplanError(f"{folder}: cannot make your decks folder ({exc.strerror or exc})") from None
+    return folder
 
 
 def sync_decks(ws: Workspace) -> SyncResult:

@@ -171,7 +171,10 @@ def card_location(ws: Workspace, card: QueueCard) -> str:
     """Where a card comes from, for the learner who wants to fix it."""
     source = card.source
     if source.startswith("deck:"):
-        return str((ws.decks_dir.parent / source[len("deck:"):]).resolve())
+        path, copy = ws.editable_path(source[len("deck:"):])
+        if copy is None:
+            return str(path)
+        return f"{path} (shipped; to change it, copy it to {copy}: a file there replaces the shipped one)"
     if source.startswith("anki:"):
         return f"imported from {source[len('anki:'):]} (edit it in the database or re-import)"
     return source or "unknown"

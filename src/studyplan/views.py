@@ -42,6 +42,27 @@ def exams_table(catalog: Catalog, today: date, width: int = DEFAULT_WIDTH) -> st
                      colalign=("left", "left", "left", "left", "right", "right"))
 
 
+def exam_record(exam: Exam, today: date, domains: bool = False) -> dict[str, object]:
+    """An exam's facts and card counts as a JSON-ready record; with *domains*, each
+    domain's weight, card counts and verified date too (deck text as data, unescaped)."""
+    record: dict[str, object] = {
+        "id": exam.id, "name": exam.name, "provider": exam.provider, "code": exam.code, "kind": exam.kind,
+        "status": exam_status(exam, today), "duration_minutes": exam.duration_minutes, "questions": exam.questions,
+        "price_usd": exam.price_usd, "passing_score": exam.passing_score, "guide_version": exam.guide_version,
+        "guide_date": exam.guide_date.isoformat() if exam.guide_date else None, "guide_url": exam.guide_url,
+        "domains": len(exam.domains), "cards": exam.card_total,
+    }
+    if domains:
+        counts, scenarios = exam.card_counts(), exam.card_counts("scenario")
+        record["domains"] = [{
+            "id": d.id, "name": d.name, "weight": d.weight, "cards": counts.get(d.id, 0),
+            "scenario": scenarios.get(d.id, 0),
+            "verified": v.isoformat() if (v := exam.verified(d.id)) else None,
+        } for d in exam.domains]
+        record["renames"] = [{"old": r.old, "new": r.new, "date": r.date.isoformat()} for r in exam.renames]
+    return record
+
+
 def exam_detail(exam: Exam, today: date, width: int = DEFAULT_WIDTH) -> str:
     """One exam's facts and its domains with weights and card counts, wrapped to *width* columns."""
     facts = [

@@ -36,6 +36,14 @@ def default_db_path() -> Path:
     return folder / "studyplan.db"
 
 
+def my_decks_dir() -> Path:
+    """The learner's own decks folder, `my-decks` in the per-user application folder: its
+    files overlay the shipped decks and survive a reinstall (not created here)."""
+    import click
+
+    return Path(click.get_app_dir("studyplan")) / "my-decks"
+
+
 def describe_error(exc: BaseException, location: str | None = None) -> str:
     """One line for a failure no use case expected (the CLI's last guard), with the
     password of the database at *location* (and any other) masked."""
@@ -69,10 +77,38 @@ class Workspace:
     learner: str = "default"
 
     @cached_property
-    def decks_dir(self) -> Path:
+    def decks_roots(self) -> tuple[Path, ...]:
+        """The decks folders read, in overlay order: `--decks` alone, or else the shipped
+        decks overlaid by the learner's own decks folder (see `decks.list_decks`)."""
         from studyplan.decks import shipped_decks_dir
 
-        return Path(self.decks).expanduser() if self.decks else shipped_decks_dir()
+        if self.decks:
+            return (Path(self.decks).expanduser(),)
+        return (shipped_decks_dir(), my_decks_dir())
+
+    @cached_property
+    def decks_dir(self) -> Path:
+        """The decks folder a learner edits: `--decks`, or their own decks folder."""
+        return self.decks_roots[-1]
+
+    @property
+    def decks_label(self) -> str:
+        """The decks read, as messages name them: the `--decks` folder, or the shipped decks
+        and the learner's own folder when it exists."""
+        if self.decks:
+            return str(self.decks_dir)
+        mine = self.decks_dir
+        return f"the shipped decks and {mine}" if mine.is_dir() else "the shipped decks"
+
+    def editable_path(self, label: str) -> tuple[Path, Path | None]:
+        """The deck file a card source *label* names, and where a learner's own copy of it
+        goes when it is a shipped file (None when it already is theirs)."""
+        *shipped, mine = self.decks_roots
+        for root in (mine, *shipped):
+            if label.startswith(root.name + "/"):
+                path = root.parent / label
+                return path, (None if root == mine else mine / label.split("/", 1)[1])
+        return Path(label), None
 
     @cached_property
     def db_location(self) -> str:
@@ -84,7 +120,7 @@ class Workspace:
         """The catalog and every problem found in the decks folder."""
         from studyplan.decks import COURSES_FILE, load_catalog, shipped_decks_dir
 
-        return load_catalog(self.decks_dir, fallback_courses=shipped_decks_dir() / COURSES_FILE)
+        return load_catalog(self.decks_roots, fallback_courses=shipped_decks_dir() / COURSES_FILE)
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -116,7 +152,7 @@ class Workspace:
         from studyplan.deck_sync import sync_decks
         from studyplan.decks import COURSES_FILE, shipped_decks_dir
 
-        catalog, synced = sync_decks(session, self.decks_dir, shipped_decks_dir() / COURSES_FILE, self.now())
+        catalog, synced = sync_decks(session, self.decks_roots, shipped_decks_dir() / COURSES_FILE, self.now())
         self.__dict__.setdefault("catalog", catalog)
         return synced
 

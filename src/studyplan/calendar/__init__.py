@@ -266,6 +266,11 @@ def weeks_of(views: Iterable[DayView]) -> list[tuple[date, list[DayView]]]:
     return out
 
 
+def study_day_count(days: Iterable[DayView]) -> int:
+    """The days a learner studies on: the exam day is not one (as in `plan create`'s count)."""
+    return sum(1 for d in days if d.kind == "study")
+
+
 def week_phase(days: Iterable[DayView]) -> str:
     """The phase of a week: the most frequent phase of its study days (the later on a tie)."""
     days = list(days)

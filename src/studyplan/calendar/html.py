@@ -34,6 +34,7 @@ from studyplan.calendar import (
     phase_class,
     phase_label,
     short_date,
+    study_day_count,
     week_phase,
     week_phases,
     weekday_names,
@@ -136,7 +137,7 @@ def render_html(plan: Plan, ctx: CalendarContext, start: date | None = None, end
         weeks.append({
             "n": n, "monday": mon, "first": wdays[0].date, "last": wdays[-1].date,
             "phase": week_phase(wdays), "phases": week_phases(wdays),
-            "study": sum(1 for v in wdays if v.kind in ("study", "exam")),
+            "study": study_day_count(wdays),
             "minutes": sum(v.minutes for v in wdays),
             "new": sum(v.new_total for v in wdays),
             "reviews": sum(v.reviews + v.drills for v in wdays),
@@ -149,8 +150,7 @@ def render_html(plan: Plan, ctx: CalendarContext, start: date | None = None, end
     scale = max([s for _, _, s, _ in shares] + [w for _, _, _, w in shares] + [0.01])
     all_phases = [p for p in PHASE_ORDER if any(v.phase == p for v in views)] \
         + sorted({v.phase for v in views} - set(PHASE_ORDER))
-    phase_days = {p: sum(1 for v in views if v.phase == p and v.kind in ("study", "exam")) for p in all_phases}
-    study_days = [v for v in views if v.kind in ("study", "exam")]
+    phase_days = {p: study_day_count(v for v in views if v.phase == p) for p in all_phases}
     wd = {int(w) for w in plan.study_weekdays}
     document = str(_template().render(
         ctx=ctx, plan=plan, paper=size_kw, page_w=f"{content_w:.1f}", page_h=f"{content_h - 1.0:.1f}",
@@ -158,11 +158,11 @@ def render_html(plan: Plan, ctx: CalendarContext, start: date | None = None, end
         legend_h=f"{LEGEND_MM:.1f}", months=months, weekdays=[(n, i in wd) for i, n in enumerate(WEEKDAYS)],
         domains=list(domains.values()), weeks=weeks, overview_row_h=f"{overview_row_h:.2f}",
         shares=shares, share_total=share_total, other_new=other_new, scale=scale,
-        phases=all_phases, phase_days=phase_days,
+        phases=[p for p in all_phases if phase_days[p]], phase_days=phase_days,
         study_weekdays=weekday_names(plan.study_weekdays), fmt_date=fmt_date, short_date=short_date,
         first=views[0].date if views else None, last=views[-1].date if views else None,
         total_minutes=sum(v.minutes for v in views), total_new=sum(v.new_total for v in views),
-        total_reviews=sum(v.reviews + v.drills for v in views), study_day_count=len(study_days),
+        total_reviews=sum(v.reviews + v.drills for v in views), study_day_count=study_day_count(views),
         days_off=sorted(plan.days_off), courses=courses, course_line_h=f"{COURSE_LINE_MM:.1f}",
     ))
     return strip_controls(document, keep="\n\t")  # escapes and bidi overrides from deck text, gone

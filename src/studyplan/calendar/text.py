@@ -29,6 +29,7 @@ from studyplan.calendar import (
     month_pages,
     phase_label,
     short_date,
+    study_day_count,
     week_phase,
     week_phases,
     weekday_names,
@@ -164,12 +165,11 @@ def render_text(plan: Plan, ctx: CalendarContext, fmt: str, start: date | None =
         heading(2, "Overview: weeks by phase")
         overview: list[list[str]] = []
         for n, (_mon, wdays) in enumerate(weeks_of(views), 1):
-            study = [v for v in wdays if v.kind in ("study", "exam")]
             phases = week_phases(wdays)
             overview.append([str(n), f"{short_date(wdays[0].date)} - {short_date(wdays[-1].date)}",
                          esc(phase_label(week_phase(wdays))),
                          ", ".join(esc(phase_label(p)) for p in phases),
-                         str(len(study)), str(sum(v.minutes for v in wdays)),
+                         str(study_day_count(wdays)), str(sum(v.minutes for v in wdays)),
                          str(sum(v.new_total for v in wdays)), str(sum(v.reviews + v.drills for v in wdays))])
         out.append(tabulate(overview, headers=["Week", "Days", "Phase", "Phases", "Study days", "Minutes",
                                            "New cards", "Reviews"],

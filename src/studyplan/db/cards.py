@@ -180,6 +180,18 @@ def sync_exam(session: Session, exam: Exam, cards: list[tuple[int, Card]], scope
     return SyncResult(added, updated, retired, restored, unchanged)
 
 
+def imported_tally(session: Session) -> dict[str, tuple[tuple[str, str, int], ...]]:
+    """Live imported (Anki) cards per exam: (domain slug, style, count) each."""
+    out: dict[str, list[tuple[str, str, int]]] = {}
+    for exam_id, slug, style, n in session.execute(
+            select(CardRow.exam_id, DomainRow.slug, CardRow.style, func.count())
+            .join(DomainRow, CardRow.domain_id == DomainRow.id)
+            .where(CardRow.source.startswith(ANKI_SOURCE), CardRow.retired_at.is_(None))
+            .group_by(CardRow.exam_id, DomainRow.slug, CardRow.style)):
+        out.setdefault(exam_id, []).append((slug, style, int(n)))
+    return {exam_id: tuple(rows) for exam_id, rows in out.items()}
+
+
 def shift_positions(session: Session, exam_id: str, source: str, delta: int) -> None:
     """Move the deck order of the cards of *source* by *delta* (a file before it grew or shrank)."""
     session.execute(update(CardRow).where(CardRow.exam_id == exam_id, CardRow.source == source)
