@@ -57,18 +57,21 @@ def test_reviews_per_day_and_introduced_spans_are_read_through_indexes(db_path):
 
 def test_a_grade_is_one_read_and_two_writes_at_driver_level(db_path, tiny_decks):
     """A new card: the read, the state's INSERT, the log's INSERT; a due card the next day:
-    the read, the state's UPDATE, the log's INSERT. Nothing else after BEGIN before the commit."""
+    the read, the state's UPDATE, the log's INSERT. Nothing else between BEGIN and COMMIT."""
     engine, sessions = open_database(str(db_path))
     with sessions.begin() as session:
         sync_catalog(session, load_catalog(tiny_decks)[0], NOW)
         lid = learner_id(session, "ada", NOW)
     with sessions() as session:
         card = new_cards(session, lid, "tiny", {"alpha": 1})[0]
-    statements: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2].split()[0]))
+    statements: list[str] = []  # every statement SQLite runs, however it was sent
+    engine.dispose()
+    event.listen(engine, "connect", lambda conn, _: conn.set_trace_callback(lambda sql: statements.append(
+        sql.split()[0])))
     with sessions.begin() as session:
         first = grade_card(session, lid, card, 5, NOW, NOW.date(), 3.5)
-    assert statements == ["BEGIN", "SELECT", "INSERT", "INSERT"]  # then the DBAPI commit
+    statements[:] = statements[statements.index("BEGIN"):]  # after the new connection's pragmas
+    assert statements == ["BEGIN", "SELECT", "INSERT", "INSERT", "COMMIT"]
     statements.clear()
     day = NOW.date() + timedelta(days=1)
     with sessions() as session:
@@ -76,7 +79,7 @@ def test_a_grade_is_one_read_and_two_writes_at_driver_level(db_path, tiny_decks)
     statements.clear()
     with sessions.begin() as session:
         second = grade_card(session, lid, due[0], 3, NOW + timedelta(days=1), day, 1.25)
-    assert statements == ["BEGIN", "SELECT", "UPDATE", "INSERT"]
+    assert statements == ["BEGIN", "SELECT", "UPDATE", "INSERT", "COMMIT"]
     assert (first.log_id, second.log_id) == (1, 2)
     with sessions() as session:
         state = session.scalars(select(CardState)).one()
