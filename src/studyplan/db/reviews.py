@@ -2,7 +2,7 @@
 
 Grading is one short transaction that reads the card's current state, applies SM-2 and
 appends the log row, so two sessions on one database never lose or double a grade.
-Core statements (not ORM objects) keep a grade well under a millisecond of Python.
+Three statements on the DBAPI cursor (not ORM objects) keep a grade near SQLite's own cost.
 """
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ def _grade_sql(sqlite: bool) -> _GradeSql:
 
 @dataclass(frozen=True, slots=True)
 class _Found:
-    """A card's state as the grade read it (None fields: no state yet)."""
+    """A learner's state of a card, as the grade read it."""
     easiness: float
     interval: int
     repetitions: int
