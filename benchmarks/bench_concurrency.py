@@ -9,7 +9,7 @@ learner grading alone on the same database. Nothing is asserted on time.
 
 PostgreSQL runs on a throw-away cluster (tests/pgserver.py; durable settings: fsync and
 synchronous commit on); where it cannot be started the reason is printed and only SQLite
-is measured. SQLite runs in WAL mode with studyplan's own pragmas (synchronous=NORMAL).
+is measured. SQLite runs in WAL mode with studyplan's own pragmas (synchronous=FULL).
 
 Run: python benchmarks/bench_concurrency.py [--learners 20] [--cards 50]
 """

@@ -7,7 +7,7 @@ with raw ``executemany`` inside one transaction; the built file is kept in a tem
 folder for this run and copied for every measurement that writes.
 
 Measured, each beside raw ``sqlite3`` doing the same reads and writes in the same run,
-with the same pragmas (WAL, synchronous NORMAL, foreign keys, BEGIN IMMEDIATE):
+with the same pragmas (WAL, synchronous FULL, foreign keys, BEGIN IMMEDIATE):
 
 (a) today's queue: ``due_cards`` + ``new_cards`` (the store functions the review command
     uses), against the same two SELECTs (due cards joined to card and domain, ordered by
@@ -69,8 +69,21 @@ GRADES = (4, 5, 3, 4, 2, 5, 4, 4, 1, 5)
 
 # ---------------------------------------------------------------- building the database
 
+EPOCH = date(1970, 1, 1)
+
+
+def _day(day: date) -> int:
+    """A date as the history tables hold it (migration 0005): days since 1970-01-01."""
+    return (day - EPOCH).days
+
+
 def _dt(day: date, second: int) -> str:
     return f"{day.isoformat()} {second // 3600 % 24:02d}:{second // 60 % 60:02d}:{second % 60:02d}.000000"
+
+
+def _millis(day: date, second: int) -> int:
+    """A time as review_log holds it: milliseconds since 1970-01-01 00:00."""
+    return (_day(day) * 86400 + second) * 1000
 
 
 def build_database(path: Path) -> dict[str, float]:
@@ -82,7 +95,7 @@ def build_database(path: Path) -> dict[str, float]:
     rnd = random.Random(20260302)
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("BEGIN IMMEDIATE")
     conn.execute("INSERT INTO learner (id, name, created_at) VALUES (1, ?, ?)", (LEARNER, _dt(TODAY - timedelta(400), 0)))
@@ -107,6 +120,7 @@ def build_database(path: Path) -> dict[str, float]:
 
     # The first 3,000 cards of each domain are introduced, spread over the past year.
     introduced_per_domain = INTRODUCED // DOMAINS
+    keys = dict(conn.execute("SELECT id, key FROM card").fetchall())
     introduced = [c[0] for c in cards if c[8] < introduced_per_domain]
     due_now = set(rnd.sample(range(len(introduced)), DUE_TODAY))
     states, logs = [], []
@@ -123,23 +137,23 @@ def build_database(path: Path) -> dict[str, float]:
         interval = max(1, (due - TODAY).days + rnd.randint(1, 60))
         lapses = rnd.choice((0, 0, 0, 1, 1, 2, 3))
         suspended = 1 if rnd.random() < 0.01 else 0
-        states.append((1, card_id, easiness, interval, repetitions, due.isoformat(), lapses, suspended, 0,
-                       intro.isoformat()))
+        states.append((1, keys[card_id], round(easiness * 1000), interval, repetitions, _day(due), lapses, suspended,
+                       0, _day(intro)))
         count = per_card + (1 if i < extra else 0)
         span = max(1, (min(due, TODAY) - intro).days)
         prev = None
         for k in range(count):
             day = intro + timedelta(days=span * k // count)
             grade = GRADES[(i + k) % len(GRADES)]
-            ef = round(rnd.uniform(1.3, 2.9), 2)
+            ef = round(rnd.uniform(1.3, 2.9) * 1000)
             ivl = 1 + k
-            row_due = (day + timedelta(days=ivl)).isoformat()
-            logs.append((1, card_id, _dt(day, 30_000 + k * 7), day.isoformat(), grade, 0, ef, ivl, k + 1, row_due,
+            row_due = _day(day) + ivl
+            logs.append((1, keys[card_id], _millis(day, 30_000 + k * 7), _day(day), grade, 0, ef, ivl, k + 1, row_due,
                          *(prev or (None,) * 6), rnd.uniform(2, 20)))
-            prev = (ef, ivl, k + 1, row_due, 0, intro.isoformat())
-    conn.executemany("INSERT INTO card_state (learner_id, card_id, easiness, interval, repetitions, due, lapses, "
+            prev = (ef, ivl, k + 1, row_due, 0, _day(intro))
+    conn.executemany("INSERT INTO card_state (learner_id, card_key, easiness, interval, repetitions, due, lapses, "
                      "suspended, leech, introduced_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", states)
-    conn.executemany("INSERT INTO review_log (learner_id, card_id, reviewed_at, review_day, grade, practice, easiness, "
+    conn.executemany("INSERT INTO review_log (learner_id, card_key, reviewed_at, review_day, grade, practice, easiness, "
                      "interval, repetitions, due, prev_easiness, prev_interval, prev_repetitions, prev_due, "
                      "prev_lapses, prev_introduced_on, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      logs)
@@ -168,7 +182,7 @@ def copy_database(source: Path, target: Path) -> Path:
 def raw_connect(path: Path) -> sqlite3.Connection:
     """A bare sqlite3 connection with the pragmas studyplan's engine sets."""
     conn = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("busy_timeout = 10000", "journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON"):
+    for pragma in ("busy_timeout = 10000", "journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON"):
         conn.execute(f"PRAGMA {pragma}")
     return conn
 
@@ -178,7 +192,7 @@ def raw_connect(path: Path) -> sqlite3.Connection:
 RAW_DUE = """
 SELECT card.id, card.exam_id, domain.slug, card.front, card.back, card.source, card_state.due
 FROM card
-JOIN card_state ON card_state.card_id = card.id AND card_state.learner_id = ?
+JOIN card_state ON card_state.card_key = card.key AND card_state.learner_id = ?
 JOIN domain ON card.domain_id = domain.id
 WHERE card_state.due <= ? AND card_state.suspended = 0 AND card.retired_at IS NULL
 ORDER BY card_state.due, card.position
@@ -188,8 +202,8 @@ RAW_NEW = """
 SELECT card.id, card.exam_id, domain.slug, card.front, card.back, card.source
 FROM card
 JOIN domain ON card.domain_id = domain.id
-LEFT OUTER JOIN card_state ON card_state.card_id = card.id AND card_state.learner_id = ?
-WHERE card.exam_id = ? AND domain.slug = ? AND card.retired_at IS NULL AND card_state.card_id IS NULL
+LEFT OUTER JOIN card_state ON card_state.card_key = card.key AND card_state.learner_id = ?
+WHERE card.exam_id = ? AND domain.slug = ? AND card.retired_at IS NULL AND card_state.card_key IS NULL
 ORDER BY card.position
 LIMIT ?
 """
@@ -208,8 +222,8 @@ def queue_orm(sessions, lid: int, wanted: dict[str, int]) -> list[QueueCard]:
 
 def queue_raw(conn: sqlite3.Connection, lid: int, wanted: dict[str, int]) -> list[QueueCard]:
     conn.execute("BEGIN IMMEDIATE")
-    due = [QueueCard(r[0], r[1], r[2], r[3], r[4], r[5], False, date.fromisoformat(r[6]))
-           for r in conn.execute(RAW_DUE, (lid, TODAY.isoformat()))]
+    due = [QueueCard(r[0], r[1], r[2], r[3], r[4], r[5], False, EPOCH + timedelta(days=r[6]))
+           for r in conn.execute(RAW_DUE, (lid, _day(TODAY)))]
     fresh = []
     for slug, count in wanted.items():
         fresh.extend(QueueCard(*r, True) for r in conn.execute(RAW_NEW, (lid, EXAM, slug, count)))
@@ -243,11 +257,11 @@ def grade_orm(sessions, lid: int, queue: list[QueueCard]) -> float:
     return (time.perf_counter() - t0) / len(queue)
 
 
-RAW_STATE = ("SELECT easiness, interval, repetitions, due, lapses, introduced_on, leech FROM card_state "
-             "WHERE learner_id = ? AND card_id = ?")
+RAW_STATE = ("SELECT card.key, easiness, interval, repetitions, due, lapses, introduced_on, leech FROM card "
+             "JOIN card_state ON card_state.card_key = card.key AND learner_id = ? WHERE card.id = ?")
 RAW_UPDATE = ("UPDATE card_state SET easiness = ?, interval = ?, repetitions = ?, due = ?, lapses = ?, leech = ? "
-              "WHERE learner_id = ? AND card_id = ?")
-RAW_LOG = ("INSERT INTO review_log (learner_id, card_id, reviewed_at, review_day, grade, practice, easiness, interval, "
+              "WHERE learner_id = ? AND card_key = ?")
+RAW_LOG = ("INSERT INTO review_log (learner_id, card_key, reviewed_at, review_day, grade, practice, easiness, interval, "
            "repetitions, due, prev_easiness, prev_interval, prev_repetitions, prev_due, prev_lapses, prev_introduced_on, "
            "seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 RAW_CARD = ("SELECT card.id, card.exam_id, domain.slug, card.front, card.back, card.source FROM card "
@@ -256,21 +270,21 @@ RAW_CARD = ("SELECT card.id, card.exam_id, domain.slug, card.front, card.back, c
 
 def grade_raw(conn: sqlite3.Connection, lid: int, queue: list[QueueCard]) -> float:
     """The same reads and writes with bare sqlite3, one BEGIN IMMEDIATE ... COMMIT per card."""
-    now = datetime.combine(TODAY, datetime.min.time()).replace(hour=9)
-    today = TODAY.isoformat()
+    today = _day(TODAY)
+    at = _millis(TODAY, 9 * 3600)
     t0 = time.perf_counter()
     for i, card in enumerate(queue):
         grade = GRADES[i % len(GRADES)]
         conn.execute("BEGIN IMMEDIATE")
-        ef, ivl, reps, due, lapses, intro, leech = conn.execute(RAW_STATE, (lid, card.card_id)).fetchone()
+        key, ef, ivl, reps, due, lapses, intro, leech = conn.execute(RAW_STATE, (lid, card.card_id)).fetchone()
         assert due is not None and due <= today
-        before = Sm2State(easiness=ef, interval=ivl, repetitions=reps, due=date.fromisoformat(due))
+        before = Sm2State(easiness=ef / 1000, interval=ivl, repetitions=reps, due=EPOCH + timedelta(days=due))
         after = review(before, grade, TODAY)
         new_lapses = lapses + (grade < 3)
-        after_due = after.due.isoformat()
-        conn.execute(RAW_UPDATE, (after.easiness, after.interval, after.repetitions, after_due, new_lapses,
-                                  int(leech or new_lapses >= 8), lid, card.card_id))
-        conn.execute(RAW_LOG, (lid, card.card_id, now.isoformat(" ", "microseconds"), today, grade, 0, after.easiness,
+        after_due, after_ef = _day(after.due), round(after.easiness * 1000)
+        conn.execute(RAW_UPDATE, (after_ef, after.interval, after.repetitions, after_due, new_lapses,
+                                  int(leech or new_lapses >= 8), lid, key))
+        conn.execute(RAW_LOG, (lid, key, at, today, grade, 0, after_ef,
                                after.interval, after.repetitions, after_due, ef, ivl, reps, due, lapses, intro, 5.0))
         if i + 1 < len(queue):
             conn.execute(RAW_CARD, (queue[i + 1].card_id,)).fetchone()
@@ -296,6 +310,9 @@ class ScriptedConsole:
         return "5" if self.shown % 2 else "4"
 
     def say(self, text):
+        pass
+
+    def after(self, text):
         pass
 
 

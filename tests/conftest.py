@@ -120,10 +120,37 @@ def run(db_path, tiny_decks, monkeypatch):
     return invoke
 
 
+# Since migration 0005, card_state and review_log refer to cards by an integer key and hold
+# days, times and E-Factors as integers. Tests read them through temporary views of the same
+# names (temp objects come first in name lookup) showing what the store shows: the card's
+# text id, ISO dates and times, E-Factors as floats. Writes go to the tables themselves.
+_DAY = "date({0} * 86400, 'unixepoch')"
+HISTORY_VIEWS = (
+    "CREATE TEMP VIEW card_state AS SELECT s.learner_id, c.id AS card_id, s.easiness / 1000.0 AS easiness, "
+    f"s.interval, s.repetitions, {_DAY.format('s.due')} AS due, s.lapses, s.suspended, s.leech, "
+    f"{_DAY.format('s.introduced_on')} AS introduced_on FROM main.card_state s JOIN main.card c ON c.key = s.card_key",
+    "CREATE TEMP VIEW review_log AS SELECT r.id, r.learner_id, c.id AS card_id, "
+    "strftime('%Y-%m-%d %H:%M:%S', r.reviewed_at / 1000, 'unixepoch') || printf('.%03d000', r.reviewed_at % 1000) "
+    f"AS reviewed_at, {_DAY.format('r.review_day')} AS review_day, r.grade, r.practice, r.easiness / 1000.0 AS easiness, "
+    f"r.interval, r.repetitions, {_DAY.format('r.due')} AS due, r.prev_easiness / 1000.0 AS prev_easiness, "
+    f"r.prev_interval, r.prev_repetitions, {_DAY.format('r.prev_due')} AS prev_due, r.prev_lapses, "
+    f"{_DAY.format('r.prev_introduced_on')} AS prev_introduced_on, r.seconds, r.drill "
+    "FROM main.review_log r JOIN main.card c ON c.key = r.card_key",
+)
+
+
+def history_views(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """*conn* with the readable history views (on a database at revision 0005 or later)."""
+    if any(col[1] == "card_key" for col in conn.execute("PRAGMA main.table_info(review_log)")):
+        for sql in HISTORY_VIEWS:
+            conn.execute(sql)
+    return conn
+
+
 def rows(db_path, sql, *args):
-    """The rows of one query on a database file."""
+    """The rows of one query on a database file (history through `history_views`)."""
     with sqlite3.connect(db_path) as conn:
-        return conn.execute(sql, args).fetchall()
+        return history_views(conn).execute(sql, args).fetchall()
 
 
 def piped_review(run, actions, today, *extra):

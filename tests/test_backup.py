@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from cli.test_review import read_until, spawn
 from conftest import db_digest as digest
+from conftest import history_views
 from sqlalchemy import text
 
 from studyplan.db.engine import current_revision, make_engine, open_database, upgrade
@@ -18,7 +19,7 @@ SESSION = ["5", "4", "3", "5"]
 
 def rows(path, sql, *args):
     with sqlite3.connect(path) as conn:
-        return conn.execute(sql, args).fetchall()
+        return history_views(conn).execute(sql, args).fetchall()
 
 
 
@@ -193,7 +194,7 @@ def test_migration_of_an_existing_database_is_preceded_by_a_backup(db_path):
     _database_at_first_revision(db_path)
     before = digest(db_path)
     engine, _ = open_database(str(db_path))
-    assert current_revision(engine) == "0004"
+    assert current_revision(engine) == "0005"
     engine.dispose()
     copy = Path(f"{db_path}.pre-0001.bak")
     assert copy.exists()
@@ -218,6 +219,6 @@ def test_restoring_an_old_revision_upgrades_on_next_use_with_a_backup(run, db_pa
     assert result.exit_code == 0, result.output
     assert "schema 0001" in result.stdout
     assert run("decks", "sync").exit_code == 0
-    assert rows(db_path, "select version_num from alembic_version") == [("0004",)]
+    assert rows(db_path, "select version_num from alembic_version") == [("0005",)]
     assert rows(db_path, "select name from learner") == [("ada",)]
     assert Path(f"{db_path}.pre-0001.bak").exists()

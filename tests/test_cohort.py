@@ -25,18 +25,27 @@ def execute(url, *statements):
     engine.dispose()
 
 
+def day(iso):
+    """*iso* as the day number the history tables hold (migration 0005)."""
+    return (date.fromisoformat(iso) - date(1970, 1, 1)).days
+
+
+CARD_KEY = "(SELECT key FROM card WHERE id = :card)"
+
+
 def state(learner, card, interval, suspended=False, introduced="2026-12-01"):
-    return ("INSERT INTO card_state (learner_id, card_id, easiness, interval, repetitions, due, lapses, suspended, leech,"
-            " introduced_on) SELECT id, :card, 2.5, :interval, 3, '2027-01-30', 0, :suspended, :leech, :intro"
+    return ("INSERT INTO card_state (learner_id, card_key, easiness, interval, repetitions, due, lapses, suspended, leech,"
+            f" introduced_on) SELECT id, {CARD_KEY}, 2500, :interval, 3, :due, 0, :suspended, :leech, :intro"
             " FROM learner WHERE name = :learner",
-            dict(learner=learner, card=card, interval=interval, suspended=suspended, leech=False, intro=introduced))
+            dict(learner=learner, card=card, interval=interval, suspended=suspended, leech=False,
+                 intro=day(introduced), due=day("2027-01-30")))
 
 
-def log(learner, card, day, practice=False):
-    return ("INSERT INTO review_log (learner_id, card_id, reviewed_at, review_day, grade, practice, easiness, interval,"
-            " repetitions, due, seconds) SELECT id, :card, :at, :day, 4, :practice, 2.5, 1, 1, :day, 2.0"
+def log(learner, card, when, practice=False):
+    return ("INSERT INTO review_log (learner_id, card_key, reviewed_at, review_day, grade, practice, easiness, interval,"
+            f" repetitions, due, seconds) SELECT id, {CARD_KEY}, :at, :day, 4, :practice, 2500, 1, 1, :day, 2.0"
             " FROM learner WHERE name = :learner",
-            dict(learner=learner, card=card, at=f"{day} 10:00:00", day=day, practice=practice))
+            dict(learner=learner, card=card, at=(day(when) * 86400 + 36000) * 1000, day=day(when), practice=practice))
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ import sqlite3
 from datetime import datetime
 
 import pytest
-from conftest import deck_file
+from conftest import deck_file, history_views
 from sqlalchemy import text
 
 from studyplan import deck_sync
-from studyplan.db.engine import make_engine, open_database, upgrade
+from studyplan.db.engine import head_revision, make_engine, open_database, upgrade
 from studyplan.deck_sync import sync_decks
 from studyplan.errors import StudyplanError
 
@@ -18,7 +18,7 @@ NOW = datetime(2026, 12, 1, 9, 0)
 
 def rows(db_path, sql):
     with sqlite3.connect(db_path) as conn:
-        return conn.execute(sql).fetchall()
+        return history_views(conn).execute(sql).fetchall()
 
 
 def sync(db_path, decks):
@@ -175,7 +175,7 @@ def test_upgrade_from_0003_keeps_data_and_adds_deck_files(db_path):
     engine.dispose()
     engine, _ = open_database(str(db_path))
     engine.dispose()
-    assert rows(db_path, "select version_num from alembic_version") == [("0004",)]
+    assert rows(db_path, "select version_num from alembic_version") == [(head_revision(),)]
     assert rows(db_path, "select name from learner") == [("ada",)]
     assert rows(db_path, "select card_id, easiness, interval, due from card_state") == [
         ("tiny-alpha-001", 2.6, 6, "2026-01-08")]

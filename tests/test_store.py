@@ -24,9 +24,10 @@ NOW = datetime(2026, 12, 1, 9, 0)
 
 def test_open_creates_schema_at_head_with_wal_foreign_keys_and_busy_timeout(db_path):
     engine, _ = open_database(str(db_path))
-    assert current_revision(engine) == head_revision() == "0004"
+    assert current_revision(engine) == head_revision() == "0005"
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL: each commit fsynced
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
     engine.dispose()
@@ -47,10 +48,12 @@ def test_upgrade_from_first_migration_keeps_data(db_path):
             " '2026-01-02', 3.0)"))
     engine.dispose()
     engine, Session = open_database(str(db_path))
-    assert current_revision(engine) == "0004"
+    assert current_revision(engine) == "0005"
     with Session() as session:
         log = session.scalars(select(ReviewLog)).one()
-        assert (log.card_id, log.grade, log.due) == ("tiny-alpha-001", 4, date(2026, 1, 2))
+        card = session.scalar(select(CardRow.id).where(CardRow.key == log.card_key))
+        assert (card, log.grade, log.due, log.reviewed_at) == ("tiny-alpha-001", 4, date(2026, 1, 2),
+                                                                 datetime(2026, 1, 1, 10))
         assert session.execute(text("SELECT count(*) FROM plan")).scalar() == 0
     engine.dispose()
 
@@ -73,7 +76,8 @@ def test_sync_is_idempotent_and_edits_keep_history_and_removals_retire(db_path, 
 
     with Session.begin() as session:
         lid = learner_id(session, "default", NOW)
-        session.add(ReviewLog(learner_id=lid, card_id="tiny-alpha-002", reviewed_at=NOW, review_day=NOW.date(), grade=5,
+        key = session.scalar(select(CardRow.key).where(CardRow.id == "tiny-alpha-002"))
+        session.add(ReviewLog(learner_id=lid, card_key=key, reviewed_at=NOW, review_day=NOW.date(), grade=5,
                               practice=False, easiness=2.6, interval=1, repetitions=1, due=date(2026, 12, 2)))
     engine.dispose()
 
@@ -83,10 +87,10 @@ def test_sync_is_idempotent_and_edits_keep_history_and_removals_retire(db_path, 
     engine, Session, result = synced(db_path, tiny_decks)
     assert (result.added, result.updated, result.retired) == (0, 1, 1)
     with Session() as session:
-        card = session.get(CardRow, "tiny-alpha-002")
+        card = session.scalars(select(CardRow).where(CardRow.id == "tiny-alpha-002")).one()
         assert card.front == "Question 2, reworded?"
-        assert session.scalars(select(ReviewLog.card_id)).all() == ["tiny-alpha-002"]
-        assert session.get(CardRow, "tiny-alpha-006").retired_at == NOW
+        assert session.scalars(select(CardRow.id).join(ReviewLog, ReviewLog.card_key == CardRow.key)).all() == ["tiny-alpha-002"]
+        assert session.scalars(select(CardRow).where(CardRow.id == "tiny-alpha-006")).one().retired_at == NOW
     engine.dispose()
 
     alpha.write_text(deck_file("alpha", range(1, 7)))

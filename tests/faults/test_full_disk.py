@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import db_digest as digest
-from conftest import deck_file
+from conftest import deck_file, history_views
 from sqlalchemy import text
 
 from studyplan.db.engine import TEST_MAX_PAGE_COUNT_ENV, make_engine, upgrade
@@ -16,7 +16,7 @@ from studyplan.db.engine import TEST_MAX_PAGE_COUNT_ENV, make_engine, upgrade
 def rows(db, sql):
     conn = sqlite3.connect(db)
     try:
-        return conn.execute(sql).fetchall()
+        return history_views(conn).execute(sql).fetchall()
     finally:
         conn.close()
 

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 from cli.test_review import read_until
 from click.testing import CliRunner
-from conftest import COURSES, TINY_EXAM, deck_file
+from conftest import COURSES, TINY_EXAM, deck_file, history_views
 
 from studyplan.cli import cli
 
@@ -77,7 +77,7 @@ def in_process(db: Path, decks: Path, *args, today: date = TODAY, input: str | N
 def rows(db: Path, sql: str, *args):
     conn = sqlite3.connect(db)
     try:
-        return conn.execute(sql, args).fetchall()
+        return history_views(conn).execute(sql, args).fetchall()
     finally:
         conn.close()
 

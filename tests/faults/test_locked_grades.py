@@ -14,7 +14,7 @@ import sqlite3
 from contextlib import closing
 
 import pytest
-from conftest import error_line
+from conftest import error_line, history_views
 
 from studyplan.db import engine as engine_module
 
@@ -57,7 +57,7 @@ def short_busy_timeout(monkeypatch):
 
 def logged(db, sql="SELECT card_id, grade FROM review_log ORDER BY id"):
     with closing(sqlite3.connect(db)) as conn:
-        return conn.execute(sql).fetchall()
+        return history_views(conn).execute(sql).fetchall()
 
 
 def one_line(result, *needles):

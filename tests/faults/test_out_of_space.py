@@ -76,7 +76,7 @@ def reviewed(run, db_path) -> Path:
     from contextlib import closing
 
     assert run("review", "--exam", "tiny", input="5\n4\nq\n").exit_code == 0
-    cols = ("learner_id, card_id, reviewed_at, review_day, grade, practice, easiness, interval, repetitions, due, "
+    cols = ("learner_id, card_key, reviewed_at, review_day, grade, practice, easiness, interval, repetitions, due, "
             "seconds, drill")
     with closing(sqlite3.connect(db_path)) as conn, conn:
         for _ in range(9):
@@ -164,7 +164,8 @@ def test_a_review_on_a_really_full_disk_says_which_grade_was_not_saved(tiny_deck
         os.remove(os.path.join(disk, "filler"))
         import sqlite3
         conn = sqlite3.connect(db)
-        result["logged"] = conn.execute("SELECT card_id, grade FROM review_log ORDER BY id").fetchall()
+        result["logged"] = conn.execute("SELECT c.id, r.grade FROM review_log r JOIN card c ON c.key = r.card_key "
+                                        "ORDER BY r.id").fetchall()
         result["integrity"] = conn.execute("PRAGMA integrity_check").fetchone()[0]
         conn.close()
     """)

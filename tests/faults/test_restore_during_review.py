@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from cli.test_review import TODAY, read_until, spawn
 from conftest import db_digest as digest
-from conftest import error_line
+from conftest import error_line, history_views
 
 from studyplan.db.backup import TEST_PAUSE_ENV, clean_leftovers
 from studyplan.db.filelock import TEST_LOCK_TIMEOUT_ENV, lock_path
@@ -33,7 +33,7 @@ LOCKED_OUT = "another studyplan command has the database open"
 
 def rows(db: Path, sql: str, *args):
     with closing(sqlite3.connect(db)) as conn:
-        return conn.execute(sql, args).fetchall()
+        return history_views(conn).execute(sql, args).fetchall()
 
 
 def hidden(folder: Path) -> list[str]:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import COURSES, TINY_EXAM, deck_file
+from conftest import COURSES, TINY_EXAM, deck_file, history_views
 from conftest import db_digest as digest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -354,7 +354,7 @@ def test_fuzz_review_input(world, lines, extra, day):
     result, db, folder = run_case(world, "grades", world.planned, "review", "--exam", "tiny", *extra,
                                   input="".join(line + "\n" for line in lines), today=day)
     assert result.exit_code == 0, result.stderr
-    conn = sqlite3.connect(db)
+    conn = history_views(sqlite3.connect(db))
     try:
         assert conn.execute("SELECT count(*) FROM review_log WHERE grade NOT BETWEEN 0 AND 5").fetchone() == (0,)
         last = {}

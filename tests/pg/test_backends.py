@@ -12,7 +12,7 @@ import sys
 from datetime import date, datetime, timedelta
 
 from pgserver import db_url, pg_url  # noqa: F401  (fixtures)
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
 
 from studyplan.db.engine import (
     current_revision,
@@ -22,6 +22,7 @@ from studyplan.db.engine import (
     open_database,
     upgrade,
 )
+from studyplan.db.models import ReviewLog
 from studyplan.sm2 import Sm2State, review
 
 TODAY = date(2026, 12, 1)
@@ -73,7 +74,7 @@ def test_upgrade_from_the_first_revision_keeps_the_data(db_url):
         conn.execute(text("INSERT INTO learner (id, name, created_at) VALUES (1, 'ada', '2026-01-01 00:00:00')"))
     engine.dispose()
     engine, _ = open_database(db_url)
-    assert current_revision(engine) == "0004"
+    assert current_revision(engine) == "0005"
     engine.dispose()
     assert query(db_url, "SELECT name FROM learner") == [("ada",)]
     assert query(db_url, "SELECT count(*) FROM plan") == [(0,)]
@@ -188,7 +189,7 @@ def test_concurrent_sessions_of_different_learners_lose_nothing(run, db_url, tin
         assert p.returncode == 0, err.decode()
         assert b"busy" not in err and b"Traceback" not in err
     for name in learners:
-        graded = query(db_url, "SELECT count(*), count(DISTINCT r.card_id) FROM review_log r JOIN learner l "
+        graded = query(db_url, "SELECT count(*), count(DISTINCT r.card_key) FROM review_log r JOIN learner l "
                        "ON l.id = r.learner_id WHERE l.name = :n", n=name)
         assert graded == [(10, 10)]
 
@@ -202,7 +203,7 @@ def test_two_sessions_of_one_learner_never_double_a_grade(run, db_url, tiny_deck
     outs = [p.communicate(b"4\n" * 12, timeout=120) for p in procs]
     for p, (_, err) in zip(procs, outs):
         assert p.returncode == 0, err.decode()
-    graded = query(db_url, "SELECT card_id, count(*) FROM review_log WHERE NOT practice GROUP BY card_id")
+    graded = query(db_url, "SELECT card_key, count(*) FROM review_log WHERE NOT practice GROUP BY card_key")
     assert len(graded) == 10 and all(n == 1 for _, n in graded)
 
 
@@ -242,8 +243,9 @@ def test_grading_one_learners_cards_from_two_threads_never_doubles_or_fails(db_u
         for t in threads:
             t.join()
         assert errors == []
-        assert query(db_url, "SELECT count(*), count(DISTINCT card_id) FROM review_log WHERE review_day = :d",
-                     d=day) == [(10, 10)]
+        with Session() as s:
+            assert s.execute(select(func.count(), func.count(func.distinct(ReviewLog.card_key)))
+                             .where(ReviewLog.review_day == day)).one() == (10, 10)
     engine.dispose()
 
 

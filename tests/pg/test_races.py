@@ -22,6 +22,9 @@ TODAY = date(2026, 12, 1)
 NOW = datetime(2026, 12, 1, 9, 0)
 
 
+EPOCH = date(1970, 1, 1).toordinal()  # the history tables hold day numbers since then
+
+
 def query(url, sql, **params):
     engine = create_engine(database_url(url))
     try:
@@ -73,9 +76,10 @@ def test_suspend_against_grade_of_the_same_new_card_has_one_winner_and_tells_the
             graded, suspended = race(grade, suspend)
             assert not isinstance(graded, BaseException), repr(graded)  # no duplicate key on card_state
             assert not isinstance(suspended, BaseException), repr(suspended)
-            logged = query(db_url, "SELECT count(*) FROM review_log WHERE card_id = :c", c=card.card_id)[0][0]
-            state = [(bool(s), str(d) if d else None) for s, d in query(
-                db_url, "SELECT suspended, introduced_on FROM card_state WHERE card_id = :c", c=card.card_id)]
+            key = 'SELECT "key" FROM card WHERE id = :c'
+            logged = query(db_url, f"SELECT count(*) FROM review_log WHERE card_key = ({key})", c=card.card_id)[0][0]
+            state = [(bool(s), str(date.fromordinal(d + EPOCH)) if d is not None else None) for s, d in query(
+                db_url, f"SELECT suspended, introduced_on FROM card_state WHERE card_key = ({key})", c=card.card_id)]
             if graded.skipped:  # the suspend won: the grading session is told, in one line
                 assert graded.skipped == "suspended in another session"
                 assert suspended.created is True

@@ -47,7 +47,7 @@ def cohort_progress(session: Session, today: date, exam: str | None = None) -> l
     introduced: dict[tuple[int, str], int] = {
         (lid, exam_id): n for lid, exam_id, n in session.execute(
             select(CardState.learner_id, CardRow.exam_id, func.count())
-            .join(CardRow, CardRow.id == CardState.card_id)
+            .join(CardRow, CardRow.key == CardState.card_key)
             .where(CardState.introduced_on < today, live)
             .group_by(CardState.learner_id, CardRow.exam_id)
         )

@@ -114,11 +114,28 @@ def check_sqlite_file(path: Path) -> None:
 TEST_MAX_PAGE_COUNT_ENV = "STUDYPLAN_TEST_MAX_PAGE_COUNT"
 
 
+# The pragmas of every writable SQLite connection, and why:
+# - journal_mode = WAL: a commit appends the transaction's pages to the -wal file, so
+#   readers (another `today`, a backup) never block a grade and a grade never waits on
+#   them; a commit is one sequential write, not a rollback journal plus database writes.
+# - synchronous = FULL: each commit also fsyncs the -wal file before it returns, and
+#   the review screen shows the next card only after the commit returned. So a grade
+#   acknowledged is on the disk: it survives a SIGKILL (tests/faults/test_kills.py) and
+#   also an OS crash or power loss. NORMAL would skip that fsync (WAL is still safe
+#   against a killed process, since the kernel holds the written pages, but the last
+#   grades could vanish with the machine's power). Anki fsyncs every answer too; the
+#   fsync costs a fraction of a millisecond to a few, once per grade (see
+#   benchmarks/bench_peer.py, which reports grade + next at both levels).
+# - foreign_keys = ON: SQLite leaves them off unless asked; busy_timeout: a writer waits
+#   for another's commit instead of failing at once.
+SQLITE_SYNCHRONOUS = "FULL"
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute(f"PRAGMA synchronous = {SQLITE_SYNCHRONOUS}")
     cursor.execute("PRAGMA foreign_keys = ON")
     limit = os.environ.get(TEST_MAX_PAGE_COUNT_ENV, "")
     if limit.isdigit():
@@ -347,6 +364,8 @@ def open_database(value: str, migrate: bool = True) -> tuple[Engine, sessionmake
                     engine.dispose()  # our pooled connection must not hold the file during the copy
                     pre_migration_backup(path, revision)
                 upgrade(engine)
+                if revision is not None and path is not None and revision < COMPACT_REVISION:
+                    _give_back_free_pages(engine)
     except StudyplanError:
         engine.dispose()
         raise
@@ -362,6 +381,24 @@ def open_database(value: str, migrate: bool = True) -> tuple[Engine, sessionmake
     return engine, sessionmaker(engine, expire_on_commit=False)
 
 
+# Migration 0005 rebuilt the history tables: their old pages are left free in the file
+# (a 1,000,000-review database grows from 244 to 321 MiB instead of shrinking to 101).
+COMPACT_REVISION = "0005"
+
+
+def _give_back_free_pages(engine: Engine) -> None:
+    """VACUUM once after the upgrade that freed them. It needs the file to itself and free
+    space for a copy; when it cannot have them the database is whole as it is, only larger,
+    so a failure is passed over (the next upgrade does not retry: `VACUUM` by hand does)."""
+    raw = engine.raw_connection()  # the driver's own: SQLAlchemy would BEGIN first, and VACUUM refuses a transaction
+    try:
+        raw.driver_connection.execute("VACUUM")  # type: ignore[union-attr]
+    except sqlite3.Error:
+        pass
+    finally:
+        raw.close()
+
+
 def _first_line(exc: BaseException | None) -> str:
     return str(exc).strip().splitlines()[0] if exc and str(exc).strip() else type(exc).__name__
 
@@ -370,10 +407,11 @@ def _first_line(exc: BaseException | None) -> str:
 def translate_errors(location: str) -> Iterator[None]:
     """Turn database failures into one clear StudyplanError naming the database at
     *location* (a path or URL, shown with its password masked)."""
-    label = display_location(database_url(location))
     try:
         yield
     except OperationalError as exc:
+        # the label only when something failed: resolving the path costs more than a grade
+        label = display_location(database_url(location))
         text = redact(_first_line(exc.orig), location)
         if "locked" in text or "busy" in text:
             raise NotSaved(label, f"the database stayed busy for {BUSY_TIMEOUT_MS / 1000:g} s (another studyplan "
@@ -388,7 +426,8 @@ def translate_errors(location: str) -> Iterator[None]:
                            "this change was not saved (everything saved before it is kept)") from None
         raise StudyplanError(f"{label}: database error: {text}") from None
     except DBAPIError as exc:
-        raise StudyplanError(f"{label}: database error: {redact(_first_line(exc.orig), location)}") from None
+        raise StudyplanError(f"{display_location(database_url(location))}: database error: "
+                             f"{redact(_first_line(exc.orig), location)}") from None
 
 
 def describe_error(exc: BaseException, location: str | None = None) -> str:

@@ -19,8 +19,9 @@ from studyplan.sm2 import Sm2State
 def review_history(session: Session, learner_id: int):
     """Every logged grade of the learner, oldest first (a generator of rows)."""
     query = (
-        select(ReviewLog.card_id, ReviewLog.reviewed_at, ReviewLog.review_day, ReviewLog.grade, ReviewLog.practice,
+        select(CardRow.id.label("card_id"), ReviewLog.reviewed_at, ReviewLog.review_day, ReviewLog.grade, ReviewLog.practice,
                ReviewLog.easiness, ReviewLog.interval, ReviewLog.repetitions, ReviewLog.due)
+        .join(CardRow, CardRow.key == ReviewLog.card_key)
         .where(ReviewLog.learner_id == learner_id)
         .order_by(ReviewLog.id)
     )
@@ -42,7 +43,9 @@ def minutes_per_day(session: Session, learner_id: int, start: date, end: date) -
     """Minutes spent grading per day in [start, end], practice included."""
     rows = session.execute(
         select(ReviewLog.review_day, func.sum(ReviewLog.seconds))
-        .where(ReviewLog.learner_id == learner_id, ReviewLog.review_day >= start, ReviewLog.review_day <= end)
+        # practice IN (both): the (learner, practice, day) index's two day ranges
+        .where(ReviewLog.learner_id == learner_id, ReviewLog.practice.in_([False, True]),
+               ReviewLog.review_day >= start, ReviewLog.review_day <= end)
         .group_by(ReviewLog.review_day)
     )
     return {day: (s or 0) / 60 for day, s in rows}
@@ -52,7 +55,7 @@ def due_forecast(session: Session, learner_id: int, start: date, end: date) -> d
     """Cards falling due on each day in [start, end]; overdue cards count on *start*."""
     rows = session.execute(
         select(CardState.due, func.count())
-        .join(CardRow, CardRow.id == CardState.card_id)
+        .join(CardRow, CardRow.key == CardState.card_key)
         .where(CardState.learner_id == learner_id, CardState.suspended.is_(False), CardRow.retired_at.is_(None),
                CardState.due.is_not(None), CardState.due <= end)
         .group_by(CardState.due)
@@ -69,7 +72,7 @@ def introduced_counts(session: Session, learner_id: int, exams: list[str]) -> di
     rows = session.execute(
         select(DomainRow.slug, func.count())
         .select_from(CardState)
-        .join(CardRow, CardRow.id == CardState.card_id)
+        .join(CardRow, CardRow.key == CardState.card_key)
         .join(DomainRow, CardRow.domain_id == DomainRow.id)
         .where(CardState.learner_id == learner_id, CardRow.exam_id.in_(exams), CardState.introduced_on.is_not(None),
                CardState.suspended.is_(False), CardRow.retired_at.is_(None))
@@ -86,7 +89,7 @@ def learner_states(session: Session, learner_id: int, exams: list[str]) -> list[
     rows = session.execute(
         select(DomainRow.slug, CardState.easiness, CardState.interval, CardState.repetitions, CardState.due,
                func.count())
-        .join(CardRow, CardRow.id == CardState.card_id)
+        .join(CardRow, CardRow.key == CardState.card_key)
         .join(DomainRow, CardRow.domain_id == DomainRow.id)
         .where(CardState.learner_id == learner_id, CardRow.exam_id.in_(exams), CardState.introduced_on.is_not(None),
                CardState.suspended.is_(False), CardRow.retired_at.is_(None))
@@ -105,7 +108,7 @@ def count_due(session: Session, learner_id: int, today: date, exams: list[str]) 
     return session.scalar(
         select(func.count())
         .select_from(CardState)
-        .join(CardRow, CardRow.id == CardState.card_id)
+        .join(CardRow, CardRow.key == CardState.card_key)
         .where(CardState.learner_id == learner_id, CardState.due <= today, CardState.suspended.is_(False),
                CardRow.retired_at.is_(None), CardRow.exam_id.in_(exams))
     ) or 0
@@ -115,7 +118,7 @@ def domain_card_stats(session: Session, learner_id: int, exam: str) -> dict[str,
     """Per domain slug of *exam*: total, new, learning, mature, suspended, leeches."""
 
     state = CardState
-    introduced = and_(state.card_id.is_not(None), state.suspended.is_(False), state.introduced_on.is_not(None))
+    introduced = and_(state.card_key.is_not(None), state.suspended.is_(False), state.introduced_on.is_not(None))
     rows = session.execute(
         select(
             DomainRow.slug,
@@ -127,7 +130,7 @@ def domain_card_stats(session: Session, learner_id: int, exam: str) -> dict[str,
         )
         .select_from(CardRow)
         .join(DomainRow, CardRow.domain_id == DomainRow.id)
-        .outerjoin(state, and_(state.card_id == CardRow.id, state.learner_id == learner_id))
+        .outerjoin(state, and_(state.card_key == CardRow.key, state.learner_id == learner_id))
         .where(CardRow.exam_id == exam, CardRow.retired_at.is_(None))
         .group_by(DomainRow.slug)
     )
@@ -145,9 +148,7 @@ def retention_by_domain(session: Session, learner_id: int, exam: str, since: dat
     rows = session.execute(
         select(DomainRow.slug, func.count(), func.sum(case((ReviewLog.grade >= 3, 1), else_=0)))
         .select_from(ReviewLog)
-        # `card_id || ''` keeps SQLite from walking every card and then its reviews by card id:
-        # the days' range of the covering (learner, practice, day, ...) index is far less.
-        .join(CardRow, CardRow.id == ReviewLog.card_id + "")
+        .join(CardRow, CardRow.key == ReviewLog.card_key)
         .join(DomainRow, CardRow.domain_id == DomainRow.id)
         .where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(False), ReviewLog.review_day >= since,
                ReviewLog.prev_repetitions > 0, CardRow.exam_id == exam)
@@ -160,7 +161,7 @@ def leech_cards(session: Session, learner_id: int, exam: str) -> list[tuple[str,
     """(card id, front) of the learner's leeches in *exam*."""
     rows = session.execute(
         select(CardRow.id, CardRow.front)
-        .join(CardState, and_(CardState.card_id == CardRow.id, CardState.learner_id == learner_id))
+        .join(CardState, and_(CardState.card_key == CardRow.key, CardState.learner_id == learner_id))
         .where(CardState.leech.is_(True), CardRow.exam_id == exam)
         .order_by(CardRow.id)
     )
@@ -183,7 +184,7 @@ def grade_counts(session: Session, learner_id: int, exams: list[str]) -> GradeCo
     first = case((ReviewLog.prev_easiness.is_(None), 1), else_=0)  # the card's first grade
     rows = session.execute(
         select(ReviewLog.practice, first, ReviewLog.grade, func.count())
-        .join(CardRow, CardRow.id == ReviewLog.card_id)
+        .join(CardRow, CardRow.key == ReviewLog.card_key)
         .where(ReviewLog.learner_id == learner_id, ReviewLog.drill.is_(False), CardRow.exam_id.in_(exams))
         .group_by(ReviewLog.practice, first, ReviewLog.grade))
     intro, reviews = [0, 0, 0, 0], [0, 0, 0, 0]
@@ -208,17 +209,17 @@ def card_memories(session: Session, learner_id: int, exam: str) -> tuple[list[Ca
     memories: list[CardMemory] = []
     for slug, interval, due, n in session.execute(  # grouped: cards alike share one object
             select(DomainRow.slug, CardState.interval, CardState.due, func.count())
-            .join(CardRow, CardRow.id == CardState.card_id)
+            .join(CardRow, CardRow.key == CardState.card_key)
             .join(DomainRow, CardRow.domain_id == DomainRow.id)
             .where(CardState.learner_id == learner_id, CardState.introduced_on.is_not(None),
                    CardState.suspended.is_(False), live)
             .group_by(DomainRow.slug, CardState.interval, CardState.due)):
         memories.extend([CardMemory(slug, interval, due)] * n)
-    suspended = select(CardState.card_id).where(CardState.learner_id == learner_id, CardState.suspended.is_(True))
+    suspended = select(CardState.card_key).where(CardState.learner_id == learner_id, CardState.suspended.is_(True))
     totals = dict(session.execute(
         select(DomainRow.slug, func.count(CardRow.id))
         .join(DomainRow, CardRow.domain_id == DomainRow.id)
-        .where(live, CardRow.id.not_in(suspended))
+        .where(live, CardRow.key.not_in(suspended))
         .group_by(DomainRow.slug)).all())
     return memories, totals
 
@@ -241,6 +242,6 @@ def introduced_between(session: Session, learner_id: int, start: date, end: date
     return session.scalar(
         select(func.count())
         .select_from(CardState)
-        .join(CardRow, CardRow.id == CardState.card_id)
+        .join(CardRow, CardRow.key == CardState.card_key)
         .where(CardState.learner_id == learner_id, CardState.introduced_on >= start,
                CardState.introduced_on <= end, CardRow.exam_id.in_(exams))) or 0

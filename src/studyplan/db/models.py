@@ -6,7 +6,7 @@ review log, plans) is keyed by learner, so one PostgreSQL database can hold a co
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
     BigInteger,
@@ -17,12 +17,69 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+EPOCH = datetime(1970, 1, 1)
+_EPOCH_ORDINAL = EPOCH.toordinal()
+_MILLISECOND = timedelta(milliseconds=1)
+
+
+class DayNumber(TypeDecorator):
+    """A `date` stored as its day number since 1970-01-01 (2 bytes in SQLite, not 10 of text).
+
+    Comparisons with dates bind through the same conversion, so queries read as before.
+    """
+
+    impl = Integer
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else value.toordinal() - _EPOCH_ORDINAL
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else date.fromordinal(value + _EPOCH_ORDINAL)
+
+
+class EpochMillis(TypeDecorator):
+    """A naive `datetime` stored as whole milliseconds since 1970-01-01 00:00 of the same clock
+    (no time zone is implied or converted: the value read back is the value written, to the
+    millisecond)."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else (value.replace(tzinfo=None) - EPOCH) // _MILLISECOND
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else EPOCH + value * _MILLISECOND
+
+
+class PerMille(TypeDecorator):
+    """An SM-2 E-Factor stored as a whole number of thousandths.
+
+    Exact for every E-Factor studyplan makes: 2.5 moved by SM-2's steps (multiples of 0.02,
+    floored at 1.3) or an Anki ease factor (itself in thousandths). The float read back is
+    the nearest double to that decimal, so it can differ from a float sum of the steps in
+    the last bit only; SM-2 rounds interval products to 9 decimals before ceil, so no
+    interval changes.
+    """
+
+    impl = SmallInteger
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else round(value * 1000)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value / 1000
 
 
 class Base(DeclarativeBase):
@@ -62,9 +119,13 @@ class DomainRow(Base):
 
 
 class CardRow(Base):
+    """A card of the decks. *key* is the integer the learner tables refer to it by; *id* is
+    the card id people and deck files use."""
+
     __tablename__ = "card"
 
-    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    key: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[str] = mapped_column(String(120), unique=True)
     exam_id: Mapped[str] = mapped_column(ForeignKey("exam.id"), index=True)
     domain_id: Mapped[int] = mapped_column(ForeignKey("domain.id"), index=True)
     front: Mapped[str] = mapped_column(Text)
@@ -111,15 +172,15 @@ class CardState(Base):
                       Index("ix_card_state_introduced", "learner_id", "introduced_on"))
 
     learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"), primary_key=True)
-    card_id: Mapped[str] = mapped_column(ForeignKey("card.id"), primary_key=True)
-    easiness: Mapped[float] = mapped_column(Float, default=2.5)
+    card_key: Mapped[int] = mapped_column(ForeignKey("card.key"), primary_key=True)
+    easiness: Mapped[float] = mapped_column(PerMille, default=2.5)
     interval: Mapped[int] = mapped_column(Integer, default=0)
     repetitions: Mapped[int] = mapped_column(Integer, default=0)
-    due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due: Mapped[date | None] = mapped_column(DayNumber, nullable=True)
     lapses: Mapped[int] = mapped_column(Integer, default=0)
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     leech: Mapped[bool] = mapped_column(Boolean, default=False)
-    introduced_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    introduced_on: Mapped[date | None] = mapped_column(DayNumber, nullable=True)
 
 
 class ReviewLog(Base):
@@ -130,29 +191,30 @@ class ReviewLog(Base):
     """
 
     __tablename__ = "review_log"
-    __table_args__ = (Index("ix_review_log_learner_day", "learner_id", "review_day"),
-                      # covers reviews per day (practice left out: `stats`, the streak after `review`),
-                      # the learner's retention and retention per domain (`stats`, `today`'s readiness)
-                      Index("ix_review_log_learner_practice_day", "learner_id", "practice", "review_day",
-                            "prev_repetitions", "grade", "card_id"))
+    # One index for every history query: reviews per day (practice left out: `stats`, the
+    # streak after `review`), the learner's retention and retention per domain (`stats`,
+    # `today`'s readiness), today's re-asks and drills (practice IN (false, true) walks
+    # both halves). Nothing looks reviews up by card, and cards are never deleted.
+    __table_args__ = (Index("ix_review_log_learner_practice_day", "learner_id", "practice", "review_day",
+                            "prev_repetitions", "grade", "card_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learner.id", ondelete="CASCADE"))
-    card_id: Mapped[str] = mapped_column(ForeignKey("card.id"), index=True)
-    reviewed_at: Mapped[datetime] = mapped_column(DateTime)
-    review_day: Mapped[date] = mapped_column(Date)
-    grade: Mapped[int] = mapped_column(Integer)
+    card_key: Mapped[int] = mapped_column(ForeignKey("card.key"))
+    reviewed_at: Mapped[datetime] = mapped_column(EpochMillis)
+    review_day: Mapped[date] = mapped_column(DayNumber)
+    grade: Mapped[int] = mapped_column(SmallInteger)
     practice: Mapped[bool] = mapped_column(Boolean, default=False)
-    easiness: Mapped[float] = mapped_column(Float)
+    easiness: Mapped[float] = mapped_column(PerMille)
     interval: Mapped[int] = mapped_column(Integer)
     repetitions: Mapped[int] = mapped_column(Integer)
-    due: Mapped[date | None] = mapped_column(Date, nullable=True)
-    prev_easiness: Mapped[float | None] = mapped_column(Float, nullable=True)
+    due: Mapped[date | None] = mapped_column(DayNumber, nullable=True)
+    prev_easiness: Mapped[float | None] = mapped_column(PerMille, nullable=True)
     prev_interval: Mapped[int | None] = mapped_column(Integer, nullable=True)
     prev_repetitions: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    prev_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    prev_due: Mapped[date | None] = mapped_column(DayNumber, nullable=True)
     prev_lapses: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    prev_introduced_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    prev_introduced_on: Mapped[date | None] = mapped_column(DayNumber, nullable=True)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
     drill: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 

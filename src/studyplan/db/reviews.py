@@ -2,19 +2,30 @@
 
 Grading is one short transaction that reads the card's current state, applies SM-2 and
 appends the log row, so two sessions on one database never lose or double a grade.
-Core statements (not ORM objects) keep a grade well under a millisecond of Python.
+Three statements on the DBAPI cursor (not ORM objects) keep a grade near SQLite's own cost.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
 
-from sqlalchemy import CursorResult, Table, and_, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import Connection, CursorResult, and_, case, delete, func, insert, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from studyplan.db.models import CardRow, CardState, DomainRow, Learner, ReviewLog
+from studyplan.db.models import (
+    CardRow,
+    CardState,
+    DayNumber,
+    DomainRow,
+    EpochMillis,
+    Learner,
+    PerMille,
+    ReviewLog,
+)
 from studyplan.metrics import is_leech
 from studyplan.queue import QueueCard, SuspendedCard, interleave
 from studyplan.sm2 import Sm2State, review
@@ -28,6 +39,10 @@ class GradeResult:
     skipped: str = ""  # why nothing was written (another session got there first)
 
 
+# The log's one index leads with (learner_id, practice, review_day): a condition on the day
+# alone reads both practice halves of it through this IN, instead of every learner's row.
+_ANY_PRACTICE = ReviewLog.practice.in_([False, True])
+
 _CARD_COLUMNS = (CardRow.id, CardRow.exam_id, DomainRow.slug, CardRow.front, CardRow.back, CardRow.source)
 
 
@@ -36,7 +51,7 @@ def due_cards(session: Session, learner_id: int, today: date, exam: str | None =
     """Cards due today or earlier, most overdue first, domains interleaved."""
     query = (
         select(*_CARD_COLUMNS, CardState.due)
-        .join(CardState, and_(CardState.card_id == CardRow.id, CardState.learner_id == learner_id))
+        .join(CardState, and_(CardState.card_key == CardRow.key, CardState.learner_id == learner_id))
         .join(DomainRow, CardRow.domain_id == DomainRow.id)
         .where(CardState.due <= today, CardState.suspended.is_(False), CardRow.retired_at.is_(None))
         .order_by(CardState.due, CardRow.position)
@@ -63,9 +78,9 @@ def new_cards(session: Session, learner_id: int, exam: str, per_domain: dict[str
     numbered = (
         select(*_CARD_COLUMNS, CardRow.position, rank, limit)
         .join(DomainRow, CardRow.domain_id == DomainRow.id)
-        .outerjoin(CardState, and_(CardState.card_id == CardRow.id, CardState.learner_id == learner_id))
+        .outerjoin(CardState, and_(CardState.card_key == CardRow.key, CardState.learner_id == learner_id))
         .where(CardRow.exam_id == exam, DomainRow.slug.in_(list(wanted)), CardRow.retired_at.is_(None),
-               CardState.card_id.is_(None))
+               CardState.card_key.is_(None))
         .subquery()
     )
     c = numbered.c
@@ -82,7 +97,7 @@ def introduced_on(session: Session, learner_id: int, day: date, exam: str) -> di
     rows = session.execute(
         select(DomainRow.slug, func.count())
         .select_from(CardState)
-        .join(CardRow, CardRow.id == CardState.card_id)
+        .join(CardRow, CardRow.key == CardState.card_key)
         .join(DomainRow, CardRow.domain_id == DomainRow.id)
         .where(CardState.learner_id == learner_id, CardState.introduced_on == day, CardRow.exam_id == exam)
         .group_by(DomainRow.slug)
@@ -90,17 +105,67 @@ def introduced_on(session: Session, learner_id: int, day: date, exam: str) -> di
     return dict(rows.all())
 
 
-_STATE = cast(Table, CardState.__table__)
-_LOG = cast(Table, ReviewLog.__table__)
-# Grading runs once per card shown, so its statements are built once, here, and executed
-# with bound parameters: building them per call (`.values(**many)`) cost more Python than
-# the SQL itself. Core tables, not ORM entities: plain statements, no ORM bulk semantics.
-_READ_STATE = select(_STATE.c.easiness, _STATE.c.interval, _STATE.c.repetitions, _STATE.c.due, _STATE.c.lapses,
-                     _STATE.c.introduced_on, _STATE.c.leech, _STATE.c.suspended) \
-    .where(_STATE.c.learner_id == bindparam("lid"), _STATE.c.card_id == bindparam("cid"))
-_INSERT_STATE = insert(_STATE)
-_UPDATE_STATE = update(_STATE).where(_STATE.c.learner_id == bindparam("lid"), _STATE.c.card_id == bindparam("cid"))
-_INSERT_LOG = insert(_LOG)
+# Grading runs once per card shown, at the floor: three statements on the DBAPI cursor of
+# the transaction's connection (no ORM unit of work, no statement compiled, no result
+# objects: each costs microseconds, not tens of them). A driver error is raised as
+# SQLAlchemy's (`_Cursor`), so `translate_errors` still turns it into one line. One
+# indexed read finds the card's key and its state; then one UPDATE of the state (or the
+# first INSERT of a new card's state) and one INSERT of the log row. The values are
+# converted with the models' own column types.
+_to_day, _from_day = DayNumber().process_bind_param, DayNumber().process_result_value
+_to_millis = EpochMillis().process_bind_param
+_to_per_mille, _from_per_mille = PerMille().process_bind_param, PerMille().process_result_value
+_LOG_FIELDS = ("learner_id", "card_key", "reviewed_at", "review_day", "grade", "practice", "easiness", "interval",
+               "repetitions", "due", "prev_easiness", "prev_interval", "prev_repetitions", "prev_due", "prev_lapses",
+               "prev_introduced_on", "seconds", "drill")
+_STATE_FIELDS = ("easiness", "interval", "repetitions", "due", "lapses", "leech")
+
+
+@dataclass(frozen=True, slots=True)
+class _GradeSql:
+    read: str
+    insert_state: str
+    update_state: str
+    insert_log: str
+    returning: bool  # the log id comes back with RETURNING (else the cursor's lastrowid)
+
+
+@functools.cache
+def _grade_sql(sqlite: bool) -> _GradeSql:
+    """The grade's statements in the driver's own named parameter style (sqlite3: ":name",
+    psycopg: "%(name)s"); a server database returns the log id with RETURNING."""
+    def p(name: str) -> str:
+        return f":{name}" if sqlite else f"%({name})s"
+
+    def assign(names) -> str:
+        return ", ".join(f"{n} = {p(n)}" for n in names)
+
+    state_columns = ("learner_id", "card_key", "suspended", "introduced_on", *_STATE_FIELDS)
+    return _GradeSql(
+        read=('SELECT c."key", s.learner_id, s.easiness, s.interval, s.repetitions, s.due, s.lapses, '
+              "s.introduced_on, s.leech, s.suspended FROM card c LEFT JOIN card_state s "
+              f'ON s.card_key = c."key" AND s.learner_id = {p("learner_id")} WHERE c.id = {p("card_id")}'),
+        insert_state=(f"INSERT INTO card_state ({', '.join(state_columns)}) "
+                      f"VALUES ({', '.join(p(n) for n in state_columns)})"),
+        update_state=(f"UPDATE card_state SET {assign(_STATE_FIELDS)} "
+                      f"WHERE learner_id = {p('learner_id')} AND card_key = {p('card_key')}"),
+        insert_log=(f"INSERT INTO review_log ({', '.join(_LOG_FIELDS)}) VALUES ({', '.join(p(n) for n in _LOG_FIELDS)})"
+                    + ("" if sqlite else " RETURNING id")),
+        returning=not sqlite,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A learner's state of a card, as the grade read it."""
+    easiness: float
+    interval: int
+    repetitions: int
+    due: date | None
+    lapses: int
+    introduced_on: date | None
+    leech: bool
+    suspended: bool
 
 
 def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, now: datetime, today: date,
@@ -112,8 +177,19 @@ def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, n
     another session already graded today (its due moved past today, or a new card that
     now has a state) is skipped, so nothing is graded twice.
     """
+    practice = practice or drill
     _serialise_learner(session, learner_id)
-    row = session.execute(_READ_STATE, {"lid": learner_id, "cid": card.card_id}).first()
+    connection = session.connection()
+    dialect = connection.dialect
+    sql = _grade_sql(dialect.name == "sqlite")
+    cursor = _Cursor(connection)
+    found = cursor.execute(sql.read, {"learner_id": learner_id, "card_id": card.card_id}).fetchone()
+    if found is None:
+        return GradeResult(None, Sm2State(), skipped="no longer in the decks")
+    key = found[0]
+    row = None if found[1] is None else _Found(
+        _from_per_mille(found[2], dialect), found[3], found[4], _from_day(found[5], dialect), found[6],
+        _from_day(found[7], dialect), bool(found[8]), bool(found[9]))
     if not practice:
         if row is not None and row.suspended:
             return GradeResult(None, _state(row), skipped="suspended in another session")
@@ -125,24 +201,46 @@ def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, n
     after = before if practice else review(before, grade, today)
     lapses = row.lapses if row is not None else 0
     new_lapses = lapses + (1 if grade < 3 and not practice else 0)
-    leech = bool(row.leech) if row is not None else False
+    leech = row.leech if row is not None else False
     became_leech = not leech and is_leech(new_lapses)
-    values = dict(easiness=after.easiness, interval=after.interval, repetitions=after.repetitions, due=after.due,
-                  lapses=new_lapses, leech=leech or became_leech)
+    easiness, due = _to_per_mille(after.easiness, dialect), _to_day(after.due, dialect)
+    values = dict(learner_id=learner_id, card_key=key, easiness=easiness, interval=after.interval,
+                  repetitions=after.repetitions, due=due, lapses=new_lapses, leech=leech or became_leech)
     if row is None:
-        session.execute(_INSERT_STATE, dict(learner_id=learner_id, card_id=card.card_id, suspended=False,
-                                             introduced_on=today, **values))
+        cursor.execute(sql.insert_state, dict(values, suspended=False,
+                                                          introduced_on=_to_day(today, dialect)))
     elif not practice:
-        session.execute(_UPDATE_STATE, dict(lid=learner_id, cid=card.card_id, **values))
-    inserted = cast(CursorResult, session.execute(_INSERT_LOG, dict(
-        learner_id=learner_id, card_id=card.card_id, reviewed_at=now, review_day=today, grade=grade, practice=practice,
-        easiness=after.easiness, interval=after.interval, repetitions=after.repetitions, due=after.due,
-        prev_easiness=row.easiness if row else None, prev_interval=row.interval if row else None,
-        prev_repetitions=row.repetitions if row else None, prev_due=row.due if row else None,
-        prev_lapses=lapses if row else None, prev_introduced_on=row.introduced_on if row else None,
-        seconds=seconds, drill=drill,
-    ))).inserted_primary_key
-    return GradeResult(inserted[0] if inserted else None, after, leech=became_leech)
+        cursor.execute(sql.update_state, values)
+    logged = cursor.execute(sql.insert_log, dict(
+        learner_id=learner_id, card_key=key, reviewed_at=_to_millis(now, dialect), review_day=_to_day(today, dialect),
+        grade=grade, practice=practice, easiness=easiness, interval=after.interval, repetitions=after.repetitions,
+        due=due, prev_easiness=_to_per_mille(row.easiness, dialect) if row else None,
+        prev_interval=row.interval if row else None, prev_repetitions=row.repetitions if row else None,
+        prev_due=_to_day(row.due, dialect) if row else None, prev_lapses=lapses if row else None,
+        prev_introduced_on=_to_day(row.introduced_on, dialect) if row else None, seconds=seconds, drill=drill))
+    log_id = logged.fetchone()[0] if sql.returning else logged.lastrowid
+    return GradeResult(log_id, after, leech=became_leech)
+
+
+class _Cursor:
+    """The DBAPI cursor of a SQLAlchemy connection, raising SQLAlchemy's exceptions."""
+
+    def __init__(self, connection: Connection) -> None:
+        dbapi_connection = connection.connection.dbapi_connection
+        assert dbapi_connection is not None
+        self.cursor = dbapi_connection.cursor()
+        self.error = connection.dialect.loaded_dbapi.Error
+
+    def execute(self, sql: str, params: dict):
+        try:
+            self.cursor.execute(sql, params)
+        except self.error as exc:
+            raise DBAPIError.instance(sql, params, exc, self.error) from exc
+        return self.cursor
+
+
+def _card_key(session: Session, card_id: str) -> int | None:
+    return session.scalar(select(CardRow.key).where(CardRow.id == card_id))
 
 
 def _serialise_learner(session: Session, learner_id: int) -> None:
@@ -170,8 +268,9 @@ def undo_grade(session: Session, learner_id: int, log_id: int) -> str | None:
     log = session.get(ReviewLog, log_id)
     if log is None or log.learner_id != learner_id:
         return None
+    card_id = session.scalar(select(CardRow.id).where(CardRow.key == log.card_key))
     if not log.practice:
-        where = (CardState.learner_id == learner_id, CardState.card_id == log.card_id)
+        where = (CardState.learner_id == learner_id, CardState.card_key == log.card_key)
         if log.prev_easiness is None:
             session.execute(delete(CardState).where(*where))
         else:
@@ -181,7 +280,7 @@ def undo_grade(session: Session, learner_id: int, log_id: int) -> str | None:
                 leech=is_leech(log.prev_lapses or 0),
             ))
     session.delete(log)
-    return log.card_id
+    return card_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,13 +297,14 @@ def suspend_card(session: Session, learner_id: int, card_id: str, today: date) -
     Returns what changed, for `undo_suspend`.
     """
     _serialise_learner(session, learner_id)  # against a grade of the same new card inserting its state
-    where = (CardState.learner_id == learner_id, CardState.card_id == card_id)
+    key = _card_key(session, card_id)
+    where = (CardState.learner_id == learner_id, CardState.card_key == key)
     was = session.scalar(select(CardState.suspended).where(*where))
     if was is not None:
         session.execute(update(CardState).where(*where).values(suspended=True))
         return Suspension(card_id, created=False, was_suspended=bool(was))
     session.execute(insert(CardState).values(
-        learner_id=learner_id, card_id=card_id, easiness=2.5, interval=0, repetitions=0, due=None,
+        learner_id=learner_id, card_key=key, easiness=2.5, interval=0, repetitions=0, due=None,
         lapses=0, suspended=True, leech=False, introduced_on=None))
     return Suspension(card_id, created=True, was_suspended=False)
 
@@ -217,7 +317,8 @@ def unsuspend_card(session: Session, learner_id: int, card_id: str) -> bool:
     again; left in place it would be neither new nor ever due.
     """
     _serialise_learner(session, learner_id)
-    where = (CardState.learner_id == learner_id, CardState.card_id == card_id, CardState.suspended.is_(True))
+    where = (CardState.learner_id == learner_id, CardState.card_key == _card_key(session, card_id),
+             CardState.suspended.is_(True))
     removed = cast(CursorResult, session.execute(delete(CardState).where(*where, CardState.introduced_on.is_(None)))).rowcount
     if removed:
         return True
@@ -234,7 +335,7 @@ def suspended_cards(session: Session, learner_id: int) -> list[SuspendedCard]:
     """The learner's suspended cards still in the decks, by exam then deck order."""
     rows = session.execute(
         select(CardRow.id, CardRow.exam_id, DomainRow.slug, CardRow.front)
-        .join(CardState, and_(CardState.card_id == CardRow.id, CardState.learner_id == learner_id))
+        .join(CardState, and_(CardState.card_key == CardRow.key, CardState.learner_id == learner_id))
         .join(DomainRow, CardRow.domain_id == DomainRow.id)
         .where(CardState.suspended.is_(True), CardRow.retired_at.is_(None))
         .order_by(CardRow.exam_id, DomainRow.position, CardRow.position, CardRow.id)
@@ -249,8 +350,9 @@ def suspension_status(session: Session, learner_id: int | None, card_ids: list[s
     """
     known = set(session.scalars(select(CardRow.id).where(CardRow.id.in_(card_ids))))
     suspended = set(session.scalars(
-        select(CardState.card_id)
-        .where(CardState.learner_id == learner_id, CardState.card_id.in_(card_ids), CardState.suspended.is_(True))
+        select(CardRow.id)
+        .join(CardState, CardState.card_key == CardRow.key)
+        .where(CardState.learner_id == learner_id, CardRow.id.in_(card_ids), CardState.suspended.is_(True))
     ))
     return {cid: (cid in suspended) if cid in known else None for cid in card_ids}
 
@@ -264,17 +366,17 @@ def pending_reasks(session: Session, learner_id: int, today: date) -> list[Queue
     """
     latest = (
         select(func.max(ReviewLog.id).label("id"))
-        .where(ReviewLog.learner_id == learner_id, ReviewLog.review_day == today)
-        .group_by(ReviewLog.card_id)
+        .where(ReviewLog.learner_id == learner_id, _ANY_PRACTICE, ReviewLog.review_day == today)
+        .group_by(ReviewLog.card_key)
         .subquery()
     )
     query = (
         select(*_CARD_COLUMNS, CardState.due)
         .select_from(ReviewLog)
         .join(latest, latest.c.id == ReviewLog.id)
-        .join(CardRow, CardRow.id == ReviewLog.card_id)
+        .join(CardRow, CardRow.key == ReviewLog.card_key)
         .join(DomainRow, CardRow.domain_id == DomainRow.id)
-        .join(CardState, and_(CardState.card_id == CardRow.id, CardState.learner_id == learner_id))
+        .join(CardState, and_(CardState.card_key == CardRow.key, CardState.learner_id == learner_id))
         .where(ReviewLog.grade < 4, CardState.suspended.is_(False), CardRow.retired_at.is_(None))
         .order_by(ReviewLog.id)
     )
@@ -285,19 +387,22 @@ def drill_cards(session: Session, learner_id: int, exam: str, today: date, per_d
                 ) -> list[QueueCard]:
     """Introduced cards of *exam* that are not due and not drilled today, weakest first
     (most lapses, lowest E-Factor), up to a count per domain slug, domains interleaved."""
-    drilled = select(ReviewLog.card_id).where(ReviewLog.learner_id == learner_id, ReviewLog.review_day == today,
-                                              ReviewLog.drill.is_(True))
+    drilled = select(ReviewLog.card_key).where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(True),
+                                               ReviewLog.review_day == today, ReviewLog.drill.is_(True))
     picked: list[QueueCard] = []
     for slug, count in per_domain.items():
         if count <= 0:
             continue
         query = (
             select(*_CARD_COLUMNS, CardState.due)
-            .join(CardState, and_(CardState.card_id == CardRow.id, CardState.learner_id == learner_id))
+            .join(CardState, and_(CardState.card_key == CardRow.key, CardState.learner_id == learner_id))
             .join(DomainRow, CardRow.domain_id == DomainRow.id)
             .where(CardRow.exam_id == exam, DomainRow.slug == slug, CardRow.retired_at.is_(None),
-                   CardState.suspended.is_(False), CardState.introduced_on.is_not(None), CardState.due > today,
-                   CardRow.id.not_in(drilled))
+                   CardState.suspended.is_(False), CardState.introduced_on.is_not(None),
+                   # coalesce: not the (learner, due) index, which would walk every card not due;
+                   # the domain's cards, each with its state, are far fewer
+                   func.coalesce(CardState.due, None) > today,
+                   CardRow.key.not_in(drilled))
             .order_by(CardState.lapses.desc(), CardState.easiness, CardState.due.desc(), CardRow.position)
             .limit(count)
         )
@@ -310,9 +415,10 @@ def drills_on(session: Session, learner_id: int, day: date) -> dict[str, int]:
     rows = session.execute(
         select(DomainRow.slug, func.count())
         .select_from(ReviewLog)
-        .join(CardRow, CardRow.id == ReviewLog.card_id)
+        .join(CardRow, CardRow.key == ReviewLog.card_key)
         .join(DomainRow, CardRow.domain_id == DomainRow.id)
-        .where(ReviewLog.learner_id == learner_id, ReviewLog.review_day == day, ReviewLog.drill.is_(True))
+        .where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(True), ReviewLog.review_day == day,
+               ReviewLog.drill.is_(True))  # a drill is a practice grade: the index's practice half
         .group_by(DomainRow.slug))
     return dict(rows.all())
 
