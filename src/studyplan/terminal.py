@@ -72,8 +72,8 @@ class _Screen:
         self.wrapped("", KEYS_HELP, dim=True)
 
     def say(self, text: str) -> None:
-        # Not wrapped: messages are short and may hold a path the learner copies.
-        self.out(text, fg="yellow")
+        # Wrapped at spaces only: a path the learner copies stays whole on its line.
+        self.wrapped("", text, fg="yellow")
 
     def after(self, text: str) -> None:
         self.wrapped("", text, dim=True)
