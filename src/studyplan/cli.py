@@ -151,8 +151,9 @@ def decks_check(ws, stale_days, strict):
     if report.problems or (strict and report.warnings):
         raise click.ClickException(f"{plural(len(report.problems), 'problem')}, {plural(len(report.warnings), 'warning')} "
                                    f"in {report.folder}")
-    click.echo(f"ok: {plural(report.decks, 'deck')}, {plural(report.cards, 'card')}, {plural(report.courses, 'course')} "
-               f"in {report.folder}" + (f", {plural(len(report.warnings), 'warning')}" if report.warnings else ""))
+    click.echo(wrap(f"ok: {plural(report.decks, 'deck')}, {plural(report.cards, 'card')}, "
+                    f"{plural(report.courses, 'course')} in {report.folder}"
+                    + (f", {plural(len(report.warnings), 'warning')}" if report.warnings else ""), terminal_width()))
 
 
 @decks.command("sync")
@@ -164,7 +165,8 @@ def decks_sync(ws):
     result = sync_decks(ws)
     # The folders on a line of their own: a long path must not split the counts; the
     # shipped decks are named, not shown by their install path.
-    click.echo(f"synced {ws.decks_label}:\n  {result.added} added, {result.updated} updated, "
+    click.echo(wrap(f"synced {ws.decks_label}:", terminal_width()))
+    click.echo(f"  {result.added} added, {result.updated} updated, "
                f"{result.retired} retired, {result.restored} restored, {result.unchanged} unchanged")
 
 
@@ -488,7 +490,7 @@ def calendar(ws, fmt, output, start, end, paper, at):
         save_calendar(ws, output, fmt, start, end, paper, at)
         click.echo(f"wrote {output}", err=True)
         return
-    document = calendar_document(ws, fmt, start, end, paper, at)
+    document = calendar_document(ws, fmt, start, end, paper, at, terminal_width())
     if isinstance(document, bytes):
         sys.stdout.buffer.write(document) if hasattr(sys.stdout, "buffer") else click.echo(document.decode())
     else:

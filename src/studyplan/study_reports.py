@@ -79,8 +79,9 @@ def stats_report(ws: Workspace, exam_id: str | None = None) -> StatsReport:
 
 
 def calendar_document(ws: Workspace, fmt: str, start: date | None, end: date | None, paper: str,
-                      at: time | None = None) -> str | bytes:
-    """The active plan rendered as a calendar (str for text formats, bytes for ics)."""
+                      at: time | None = None, width: int = 80) -> str | bytes:
+    """The active plan rendered as a calendar (str for text formats, bytes for ics; plain
+    text fitted to *width* columns)."""
     from studyplan.calendar import CalendarContext, DayActual, render
     from studyplan.db.history import (
         introduced_per_day,
@@ -112,7 +113,7 @@ def calendar_document(ws: Workspace, fmt: str, start: date | None, end: date | N
                           title=lambda task: task_title(task, labels), domain_names=dict(labels.domains),
                           courses=_plan_courses(ws, plan))
     try:
-        return render(plan, ctx, fmt, start=start, end=end, paper=paper, at=at)
+        return render(plan, ctx, fmt, start=start, end=end, paper=paper, at=at, width=width)
     except ValueError as exc:  # e.g. --from after --to
         raise StudyplanError(str(exc)) from None
 

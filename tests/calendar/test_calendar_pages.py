@@ -73,7 +73,7 @@ def test_courses_with_provider_and_link_in_the_calendar():
             "https://www.coursera.org/learn/gcp-production-ml-systems</li>") in overview
     assert "<li style=\"min-height: 4.2mm\">Reading notes</li>" in overview
     assert "<a " not in html and 'src="http' not in html  # printed as text: the page loads nothing
-    text = render(make_plan(), ctx, "txt")
+    text = render(make_plan(), ctx, "txt", width=300)
     assert ("- Production Machine Learning Systems (Google Cloud on Coursera): "
             "https://www.coursera.org/learn/gcp-production-ml-systems") in text
 
@@ -88,5 +88,5 @@ def test_folded_pages_long_names_and_courses_still_print_one_page_per_month(tmp_
 
 @pytest.mark.parametrize("fmt", ["md", "txt"])
 def test_text_calendars_fold_too(fmt):
-    out = render(make_plan(start=date(2026, 11, 29), exam=date(2027, 1, 15)), make_ctx(today=None), fmt)
+    out = render(make_plan(start=date(2026, 11, 29), exam=date(2027, 1, 15)), make_ctx(today=None), fmt, width=300)
     assert "November 2026" not in out and "December 2026" in out and "2026-11-29" in out

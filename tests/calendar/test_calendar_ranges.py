@@ -25,7 +25,7 @@ def test_window_shows_exactly_its_dates_in_every_format(a, b):
     html = render(PLAN, CTX, "html", start=lo, end=hi)
     assert re.findall(r'data-date="([\d-]+)"', html) == want
     for fmt in ("md", "txt"):
-        text = render(PLAN, CTX, fmt, start=lo, end=hi)
+        text = render(PLAN, CTX, fmt, start=lo, end=hi, width=300)
         shown = [m.group(1) for line in text.splitlines()
                  if (m := re.search(r"\b(\d{4}-\d{2}-\d{2})\b", line)) and not line.lstrip().startswith("-")]
         assert shown == want, fmt
@@ -55,7 +55,7 @@ def test_real_plan_from_the_shipped_decks_renders_every_date():
     assert re.findall(r'data-date="([\d-]+)"', html) == want
     assert html.count('data-month="') == 2
     for fmt in ("md", "txt"):
-        text = render(plan, ctx, fmt)
+        text = render(plan, ctx, fmt, width=300)
         assert all(iso in text for iso in want)
     cal = Calendar.from_ical(render(plan, ctx, "ics"))
     evs = list(cal.walk("VEVENT"))

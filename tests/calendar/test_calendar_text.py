@@ -23,7 +23,7 @@ def rows_by_date(text: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("fmt", ["md", "txt"])
 def test_every_planned_date_on_its_own_row(fmt):
-    text = render(make_plan(), make_ctx(), fmt)
+    text = render(make_plan(), make_ctx(), fmt, width=300)
     assert isinstance(text, str)
     rows = rows_by_date(text)
     assert list(rows) == [d.isoformat() for d in all_dates(make_plan())]
@@ -45,14 +45,14 @@ def test_markdown_uses_github_tables_per_month():
 
 
 def test_text_uses_simple_tables():
-    txt = render(make_plan(), make_ctx(), "txt")
+    txt = render(make_plan(), make_ctx(), "txt", width=300)
     assert "January 2027\n------------" in txt
     assert "|" not in txt
     assert "**" not in txt
 
 
 def test_row_contents():
-    rows = rows_by_date(render(make_plan(), make_ctx(), "txt"))
+    rows = rows_by_date(render(make_plan(), make_ctx(), "txt", width=300))
     assert "Production Machine Learning Systems: Module 1" in rows["2027-01-11"]
     assert re.search(r"D1 4, D2 6, D3 10\s+5\s+43", rows["2027-02-01"])
     assert "(day off)" in rows[DAY_OFF.isoformat()]
@@ -75,7 +75,7 @@ def test_markdown_escapes_deck_text():
     md = render(make_plan(), make_ctx(), "md")
     assert "<script>" not in md
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in md
-    txt = render(make_plan(), make_ctx(), "txt")
+    txt = render(make_plan(), make_ctx(), "txt", width=300)
     assert XSS in txt  # plain text is printed as is
 
 
@@ -92,7 +92,7 @@ def test_pipe_in_a_title_does_not_break_the_markdown_table():
 
 @pytest.mark.parametrize("fmt", ["md", "txt"])
 def test_from_to_filter(fmt):
-    text = render(make_plan(), make_ctx(), fmt, start=date(2027, 1, 30), end=date(2027, 2, 2))
+    text = render(make_plan(), make_ctx(), fmt, start=date(2027, 1, 30), end=date(2027, 2, 2), width=300)
     assert list(rows_by_date(text)) == ["2027-01-30", "2027-01-31", "2027-02-01", "2027-02-02"]
 
 
@@ -102,3 +102,12 @@ def test_overview_tables():
     assert "## New cards by domain against the exam guide" in md
     share_rows = [x for x in md.splitlines() if x.startswith("| D")]
     assert any("Framing ML problems" in x and "20%" in x for x in share_rows)
+
+
+def test_plain_text_fits_the_width_asked_with_every_date_once():
+    for width in (80,):
+        text = render(make_plan(), make_ctx(), "txt", width=width)
+        assert max(len(line) for line in text.splitlines()) <= width
+        dates = re.findall(r"\b\d{4}-\d{2}-\d{2}\b", text)
+        wide = re.findall(r"\b\d{4}-\d{2}-\d{2}\b", render(make_plan(), make_ctx(), "txt", width=300))
+        assert dates == wide  # wrapping moves words, never a date

@@ -11,7 +11,8 @@ def current(tmp_path):
     return write_current_decks(tmp_path / "current")
 
 
-def test_check_is_clean_before_the_rename_and_warns_after(run, current):
+def test_check_is_clean_before_the_rename_and_warns_after(run, current, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # the summary line holds the (long) temporary path
     before = run("decks", "check", decks=current, today="2026-05-31")
     assert (before.exit_code, before.stdout) == (0, f"ok: 1 deck, 10 cards, 1 course in {current}\n")
     after = run("decks", "check", decks=current, today="2026-06-01")
@@ -28,7 +29,8 @@ def test_check_is_clean_before_the_rename_and_warns_after(run, current):
     assert strict.stderr == f"Error: 0 problems, 2 warnings in {current}\n"
 
 
-def test_stale_lists_domains_older_than_days(run, current):
+def test_stale_lists_domains_older_than_days(run, current, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # the summary line holds the (long) temporary path
     fresh = run("decks", "check", "--stale", "91", decks=current, today="2026-05-31")
     assert fresh.stdout.splitlines() == [
         "stale: none (every exam domain file was verified in the last 91 days)",

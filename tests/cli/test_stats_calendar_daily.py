@@ -63,7 +63,8 @@ def test_calendar_formats_from_the_stored_plan(run, tmp_path):
     assert bad.exit_code == 2
 
 
-def test_calendar_after_replan_shows_the_new_plan_and_what_was_done(run):
+def test_calendar_after_replan_shows_the_new_plan_and_what_was_done(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "300")  # one line per day to read rows from
     run("plan", "create", "--exam", "tiny", "--background", "experienced")
     run("review", "--exam", "tiny", input="4\n" * 3)
     run("replan", today="2026-12-05")

@@ -34,6 +34,8 @@ def every_command(run, tmp_path, exam, domain, today, decks_kw):
     yield "replan", run("replan", today=later, **decks_kw)
     yield "stats", run("stats", today=later, **decks_kw)
     yield "cohort", run("cohort", today=later, **decks_kw)
+    yield "calendar --format txt", run("calendar", "--format", "txt", today=later, **decks_kw)
+    yield "decks path", run("decks", "path", **decks_kw)
     yield "cards suspended", run("cards", "suspended", today=later, **decks_kw)
     yield "advise", run("advise", "--cloud", "gcp", "--employer", "enterprise", "--production-years", "1",
                         "--self-funded", "--role", "engineering", "--ml-knowledge", decks=None)

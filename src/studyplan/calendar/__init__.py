@@ -347,8 +347,8 @@ def short_date(d: date) -> str:
 
 
 def render(plan: Plan, ctx: CalendarContext, fmt: str, start: date | None = None, end: date | None = None,
-           paper: str = "a4", at: time | None = None) -> str | bytes:
-    """Render *plan* as *fmt* (html, md, txt: ``str``; ics: ``bytes``).
+           paper: str = "a4", at: time | None = None, width: int = 80) -> str | bytes:
+    """Render *plan* as *fmt* (html, md, txt: ``str``; ics: ``bytes``); txt fits *width* columns.
 
     *start*/*end* (inclusive) limit the days shown; *paper* (a4 or letter) sets the HTML
     page size; *at* makes the iCalendar study events start at that time of day and last
@@ -366,6 +366,6 @@ def render(plan: Plan, ctx: CalendarContext, fmt: str, start: date | None = None
         return render_html(plan, ctx, start=start, end=end, paper=paper)
     if fmt in ("md", "txt"):
         from studyplan.calendar.text import render_text
-        return render_text(plan, ctx, fmt, start=start, end=end)
+        return render_text(plan, ctx, fmt, start=start, end=end, width=width)
     from studyplan.calendar.ics import render_ics
     return render_ics(plan, ctx, start=start, end=end, at=at)

@@ -1,6 +1,7 @@
 """Markdown and plain-text calendars: per month, a week-by-week table with a row per day.
 
-Tables go through :mod:`tabulate` (``github`` for Markdown, ``simple`` for text). Text
+Tables go through :mod:`tabulate` (``github`` for Markdown, ``simple`` for text, fitted
+to the width asked by wrapping long cells). Text
 from the plan and the decks (titles, domain names) is escaped for Markdown so a ``|`` or
 ``<script>`` in a deck cannot break the table or inject HTML into a rendered page (``<``,
 ``>`` and ``&`` become entities, which every Markdown renderer shows as text), and in both
@@ -11,7 +12,7 @@ terminal views.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,7 @@ from studyplan.calendar import (
     weekday_names,
     weeks_of,
 )
+from studyplan.layout import DEFAULT_WIDTH, fit_table, wrap
 from studyplan.text import one_line
 
 if TYPE_CHECKING:
@@ -98,15 +100,23 @@ def _row(v: DayView, esc: Callable[[str], str], with_done: bool, week_label: str
 
 
 def render_text(plan: Plan, ctx: CalendarContext, fmt: str, start: date | None = None,
-                end: date | None = None) -> str:
-    """The calendar as Markdown (``fmt="md"``) or plain text (``fmt="txt"``)."""
+                end: date | None = None, width: int = DEFAULT_WIDTH) -> str:
+    """The calendar as Markdown (``fmt="md"``) or plain text (``fmt="txt"``); plain text
+    fits *width* columns (long cells wrap at spaces; Markdown tables cannot wrap)."""
     md = fmt == "md"
     esc = _md if md else _clean
     tablefmt = "github" if md else "simple"
+
+    def table(rows: Sequence[Sequence[str]], headers: list[str], wrap_columns: tuple[int, ...]) -> str:
+        wrap_columns = tuple(i for i in wrap_columns if i < len(headers))
+        if md:
+            return str(tabulate(rows, headers=headers, tablefmt=tablefmt, disable_numparse=True))
+        return fit_table(rows, headers, width, wrap_columns=wrap_columns, tablefmt=tablefmt)
     domains = domain_table(plan, ctx)
     views = day_views(plan, ctx, start, end, domains)
     with_done = ctx.today is not None
-    headers = ["Week", "Date", "Day", "Phase", "Course / exam", "New cards", "Reviews", "Minutes"]
+    # Plain text is fitted to a terminal's width: the minutes column under a short header.
+    headers = ["Week", "Date", "Day", "Phase", "Course / exam", "New cards", "Reviews", "Minutes" if md else "Min"]
     if with_done:
         headers.append("Done")
 
@@ -137,28 +147,34 @@ def render_text(plan: Plan, ctx: CalendarContext, fmt: str, start: date | None =
     if ctx.today is not None:
         facts.append(("Today", fmt_date(ctx.today)))
     for k, v in facts:
-        out.append(f"- **{k}:** {v}" if md else f"{k + ':':<12}{v}")
+        out.append(f"- **{k}:** {v}" if md else wrap(v, width, f"{k + ':':<12}"))
     out.append("")
     legend = [(f"{i.code}", esc(i.name), f"{i.weight:.0%}" if i.weight is not None else "")
               for i in domains.values()]
     if legend:
         heading(2, "Domains")
-        out.append(tabulate(legend, headers=["Code", "Domain", "Guide weight"], tablefmt=tablefmt))
+        out.append(table(legend, ["Code", "Domain", "Guide weight"], (1, 2)))
         out.append("")
 
     if ctx.courses:
         heading(2, "Courses")
-        out.extend(f"- {esc(course_line(c))}" for c in ctx.courses)
+        out.extend(f"- {esc(course_line(c))}" if md else wrap(esc(course_line(c)), width, "- ") for c in ctx.courses)
         out.append("")
 
     for year, month, days in month_pages(views):
         heading(2, f"{MONTHS[month - 1]} {year}")
         rows: list[list[str]] = []
-        for mon, wdays in weeks_of(days):
+        for n, (mon, wdays) in enumerate(weeks_of(days)):
+            if not md and n:
+                rows.append([""] * (len(headers) - 1))  # a blank line between weeks
             for j, view in enumerate(wdays):
                 label = f"week of {short_date(mon)}" if j == 0 else ""
-                rows.append(_row(view, esc, with_done, label))
-        out.append(tabulate(rows, headers=headers, tablefmt=tablefmt, disable_numparse=True))
+                rows.append(_row(view, esc, with_done, label)[(0 if md else 1):])
+        if md:
+            out.append(table(rows, headers, ()))
+        else:  # no week column in plain text (the dates tell; weeks are blank-line apart): it must fit 80
+            wrapped = table(rows, headers[1:], tuple(i for i in (2, 3, 4, 5, 7) if i < len(headers) - 1))
+            out.append("\n".join(line.rstrip() for line in wrapped.splitlines()))
         out.append("")
 
     if views:
@@ -171,17 +187,15 @@ def render_text(plan: Plan, ctx: CalendarContext, fmt: str, start: date | None =
                          ", ".join(esc(phase_label(p)) for p in phases),
                          str(study_day_count(wdays)), str(sum(v.minutes for v in wdays)),
                          str(sum(v.new_total for v in wdays)), str(sum(v.reviews + v.drills for v in wdays))])
-        out.append(tabulate(overview, headers=["Week", "Days", "Phase", "Phases", "Study days", "Minutes",
-                                           "New cards", "Reviews"],
-                            tablefmt=tablefmt, disable_numparse=True))
+        out.append(table(overview, ["Week", "Days", "Phase", "Phases", "Study days", "Minutes", "New cards", "Reviews"],
+                         (1, 2, 3, 4, 6)))
         out.append("")
         shares, total, other = domain_shares(views, domains)
         if shares:
             heading(2, "New cards by domain against the exam guide")
             rows = [[info.code, esc(info.name), str(n), f"{share:.0%}", f"{weight:.0%}",
                      _bar(share, md)] for info, n, share, weight in shares]
-            out.append(tabulate(rows, headers=["Code", "Domain", "New cards", "Share", "Guide", "Share bar"],
-                                tablefmt=tablefmt, disable_numparse=True))
+            out.append(table(rows, ["Code", "Domain", "New cards", "Share", "Guide", "Share bar"], (1, 2)))
             out.append("")
             if other:
                 out.append(f"Plus {other} new foundations cards outside the exam guide's domains.")
