@@ -75,9 +75,14 @@ def readiness(cards: Iterable[CardMemory], totals: Mapping[str, int], weights: M
     """(exam readiness, per-domain readiness): mean predicted recall over each domain's
     cards (never-introduced cards count 0), weighted by the exam guide's weights."""
     sums: dict[str, float] = {d: 0.0 for d in totals}
+    known: dict[tuple[int, date | None], float] = {}  # tens of thousands of cards share far fewer states
     for card in cards:
         if card.domain in sums:
-            sums[card.domain] += card_recall(card, on, base)
+            key = (card.interval, card.due)
+            recall = known.get(key)
+            if recall is None:
+                recall = known[key] = card_recall(card, on, base)
+            sums[card.domain] += recall
     per_domain = {d: (sums[d] / totals[d]) if totals[d] else 0.0 for d in totals}
     counted = [d for d in totals if totals[d]]
     weight = sum(weights.get(d, 0.0) for d in counted)
