@@ -23,7 +23,7 @@ from studyplan.metrics import is_leech
 _IN_CHUNK = 500  # card ids per IN (...): under SQLite's oldest variable limit
 _LOG = cast(Table, ReviewLog.__table__)
 _STATE = cast(Table, CardState.__table__)
-_WHERE = (_STATE.c.learner_id == bindparam("lid"), _STATE.c.card_id == bindparam("cid"))
+_WHERE = (_STATE.c.learner_id == bindparam("lid"), _STATE.c.card_key == bindparam("key"))
 _COUNT = update(_STATE).where(*_WHERE).values(lapses=bindparam("lapses"), leech=bindparam("leech"),
                                               introduced_on=bindparam("introduced_on"))
 _RESCHEDULE = _COUNT.values(easiness=bindparam("easiness"), interval=bindparam("interval"),
@@ -36,13 +36,22 @@ def deck_card_ids(session: Session) -> list[str]:
                                                          CardRow.retired_at.is_(None))))
 
 
-def _logged_times(session: Session, learner_id: int, card_ids: list[str]) -> dict[str, set[datetime]]:
-    found: dict[str, set[datetime]] = {}
+def _card_keys(session: Session, card_ids: list[str]) -> dict[str, int]:
+    """The integer key of each card id (the history tables refer to cards by it)."""
+    keys: dict[str, int] = {}
     for start in range(0, len(card_ids), _IN_CHUNK):
-        rows = session.execute(select(ReviewLog.card_id, ReviewLog.reviewed_at).where(
-            ReviewLog.learner_id == learner_id, ReviewLog.card_id.in_(card_ids[start:start + _IN_CHUNK])))
-        for card_id, at in rows:
-            found.setdefault(card_id, set()).add(at)
+        keys.update(session.execute(select(CardRow.id, CardRow.key).where(
+            CardRow.id.in_(card_ids[start:start + _IN_CHUNK]))).tuples().all())
+    return keys
+
+
+def _logged_times(session: Session, learner_id: int, keys: list[int]) -> dict[int, set[datetime]]:
+    found: dict[int, set[datetime]] = {}
+    for start in range(0, len(keys), _IN_CHUNK):
+        rows = session.execute(select(ReviewLog.card_key, ReviewLog.reviewed_at).where(
+            ReviewLog.learner_id == learner_id, ReviewLog.card_key.in_(keys[start:start + _IN_CHUNK])))
+        for key, at in rows:
+            found.setdefault(key, set()).add(at)
     return found
 
 
@@ -55,32 +64,33 @@ def record_history(session: Session, learner_id: int, histories: list[CardHistor
     """
     if session.get_bind().dialect.name != "sqlite":  # a review session of this learner waits, as for a grade
         session.execute(select(Learner.id).where(Learner.id == learner_id).with_for_update())
-    card_ids = [h.card_id for h in histories]
-    logged = _logged_times(session, learner_id, card_ids)
-    states = {row.card_id: row for start in range(0, len(card_ids), _IN_CHUNK)
-              for row in session.execute(select(_STATE.c.card_id, _STATE.c.lapses, _STATE.c.leech,
+    card_keys = _card_keys(session, [h.card_id for h in histories])
+    keys = [card_keys[h.card_id] for h in histories]
+    logged = _logged_times(session, learner_id, keys)
+    states = {row.card_key: row for start in range(0, len(keys), _IN_CHUNK)
+              for row in session.execute(select(_STATE.c.card_key, _STATE.c.lapses, _STATE.c.leech,
                                                 _STATE.c.introduced_on).where(
-                  _STATE.c.learner_id == learner_id, _STATE.c.card_id.in_(card_ids[start:start + _IN_CHUNK])))}
+                  _STATE.c.learner_id == learner_id, _STATE.c.card_key.in_(keys[start:start + _IN_CHUNK])))}
     log_rows: list[dict] = []
     inserts: list[dict] = []
     rescheduled: list[dict] = []
     counted: list[dict] = []
     present = 0
-    for history in histories:
-        known = logged.get(history.card_id, set())
+    for history, key in zip(histories, keys):
+        known = logged.get(key, set())
         fresh = [r for r in history.reviews if r.reviewed_at not in known]
         present += len(history.reviews) - len(fresh)
-        log_rows.extend(_log_row(learner_id, history.card_id, r) for r in fresh)
+        log_rows.extend(_log_row(learner_id, key, r) for r in fresh)
         state = history.state
         values = dict(easiness=state.easiness, interval=state.interval, repetitions=state.repetitions, due=state.due)
-        row = states.get(history.card_id)
+        row = states.get(key)
         if row is None:
-            inserts.append(dict(learner_id=learner_id, card_id=history.card_id, suspended=False,
+            inserts.append(dict(learner_id=learner_id, card_key=key, suspended=False,
                                 lapses=history.lapses, leech=is_leech(history.lapses),
                                 introduced_on=history.introduced_on, **values))
             continue
         lapses = row.lapses + sum(1 for r in fresh if not r.practice and r.grade < 3)
-        counts = dict(lid=learner_id, cid=history.card_id, lapses=lapses, leech=bool(row.leech or is_leech(lapses)),
+        counts = dict(lid=learner_id, key=key, lapses=lapses, leech=bool(row.leech or is_leech(lapses)),
                       introduced_on=min(filter(None, (row.introduced_on, history.introduced_on))))
         if known and max(known) > history.reviews[-1].reviewed_at:
             counted.append(counts)  # the learner reviewed it here after Anki did: that state stands
@@ -97,10 +107,10 @@ def record_history(session: Session, learner_id: int, histories: list[CardHistor
     return len(log_rows), present
 
 
-def _log_row(learner_id: int, card_id: str, r: ImportedReview) -> dict:
+def _log_row(learner_id: int, card_key: int, r: ImportedReview) -> dict:
     before = r.before
     return dict(
-        learner_id=learner_id, card_id=card_id, reviewed_at=r.reviewed_at, review_day=r.review_day,
+        learner_id=learner_id, card_key=card_key, reviewed_at=r.reviewed_at, review_day=r.review_day,
         grade=r.grade, practice=r.practice, easiness=r.state.easiness, interval=r.state.interval,
         repetitions=r.state.repetitions, due=r.state.due,
         prev_easiness=before.easiness if before else None, prev_interval=before.interval if before else None,
