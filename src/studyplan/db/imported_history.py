@@ -37,12 +37,12 @@ def deck_card_ids(session: Session) -> list[str]:
 
 
 def _card_keys(session: Session, card_ids: list[str]) -> dict[str, int]:
-    """The integer key of each card id (the learner tables refer to cards by it)."""
-    found: dict[str, int] = {}
+    """The integer key of each card id (the history tables refer to cards by it)."""
+    keys: dict[str, int] = {}
     for start in range(0, len(card_ids), _IN_CHUNK):
-        found.update(session.execute(select(CardRow.id, CardRow.key).where(
-            CardRow.id.in_(card_ids[start:start + _IN_CHUNK]))).all())
-    return found
+        keys.update((card_id, key) for card_id, key in session.execute(select(CardRow.id, CardRow.key).where(
+            CardRow.id.in_(card_ids[start:start + _IN_CHUNK]))))
+    return keys
 
 
 def _logged_times(session: Session, learner_id: int, keys: list[int]) -> dict[int, set[datetime]]:
@@ -64,9 +64,8 @@ def record_history(session: Session, learner_id: int, histories: list[CardHistor
     """
     if session.get_bind().dialect.name != "sqlite":  # a review session of this learner waits, as for a grade
         session.execute(select(Learner.id).where(Learner.id == learner_id).with_for_update())
-    key_of = _card_keys(session, [h.card_id for h in histories])
-    histories = [h for h in histories if h.card_id in key_of]  # the caller imported every card first
-    keys = [key_of[h.card_id] for h in histories]
+    card_keys = _card_keys(session, [h.card_id for h in histories])
+    keys = [card_keys[h.card_id] for h in histories]
     logged = _logged_times(session, learner_id, keys)
     states = {row.card_key: row for start in range(0, len(keys), _IN_CHUNK)
               for row in session.execute(select(_STATE.c.card_key, _STATE.c.lapses, _STATE.c.leech,
