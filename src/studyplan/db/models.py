@@ -132,7 +132,7 @@ class CardRow(Base):
     back: Mapped[str] = mapped_column(Text)
     style: Mapped[str] = mapped_column(String(16), default="recall")
     tags: Mapped[str] = mapped_column(Text, default="")
-    source: Mapped[str] = mapped_column(String(300), default="")
+    source: Mapped[str] = mapped_column(String(300), default="", index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     retired_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
