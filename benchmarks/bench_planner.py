@@ -38,6 +38,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from bench_sync import EXAM_TOML as SYNC_EXAM_TOML  # a sibling script: benchmarks/ is on sys.path
+
 from studyplan import planner
 from studyplan.decks import load_catalog, shipped_decks_dir
 from studyplan.plan import PlanError, Request, TaskKind
@@ -58,22 +60,7 @@ BASE_START = date(2027, 1, 4)
 BASE = ["--exam", "google-pmle", "--background", "experienced", "--start", BASE_START.isoformat(), "--exam-date",
         (BASE_START + timedelta(days=56)).isoformat(), "--minutes-per-day", "75"]
 
-EXAM_TOML = """id = "bench"
-kind = "exam"
-name = "Benchmark exam"
-short_name = "BENCH"
-provider = "Benchmark provider"
-code = ""
-duration_minutes = 120
-questions = "50-60"
-price_usd = 200
-passing_score = ""
-guide_version = "benchmark"
-guide_date = 2026-01-01
-guide_url = "https://example.invalid/guide"
-status = "active"
-card_prefix = "bench"
-"""
+EXAM_TOML = SYNC_EXAM_TOML.format(exam="bench", prefix="bench")  # one exam header for both benchmarks
 
 CARD_TOML = '''
 [[cards]]

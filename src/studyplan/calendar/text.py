@@ -173,7 +173,7 @@ def render_text(plan: Plan, ctx: CalendarContext, fmt: str, start: date | None =
         if md:
             out.append(table(rows, headers, ()))
         else:  # no week column in plain text (the dates tell; weeks are blank-line apart): it must fit 80
-            wrapped = table(rows, headers[1:], tuple(i for i in (2, 3, 4, 5, 7) if i < len(headers) - 1))
+            wrapped = table(rows, headers[1:], (2, 3, 4, 5, 7))
             out.append("\n".join(line.rstrip() for line in wrapped.splitlines()))
         out.append("")
 
