@@ -200,3 +200,17 @@ if __name__ == "__main__":
         pass
     finally:
         server.stop()
+
+
+def query(url: str, sql: str, **params) -> list[tuple]:
+    """The rows of one SQL query on the database at *url*, through a short-lived engine."""
+    from sqlalchemy import create_engine, text
+
+    from studyplan.db.engine import database_url
+
+    engine = create_engine(database_url(url))
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql), params)]
+    finally:
+        engine.dispose()

@@ -11,8 +11,8 @@ import subprocess
 import sys
 from datetime import date, datetime, timedelta
 
-from pgserver import db_url, pg_url  # noqa: F401  (fixtures)
-from sqlalchemy import create_engine, func, select, text
+from pgserver import db_url, pg_url, query  # noqa: F401  (fixtures)
+from sqlalchemy import func, select, text
 
 from studyplan.db.engine import (
     current_revision,
@@ -26,15 +26,6 @@ from studyplan.db.models import ReviewLog
 from studyplan.sm2 import Sm2State, review
 
 TODAY = date(2026, 12, 1)
-
-
-def query(url, sql, **params):
-    engine = create_engine(database_url(url))
-    try:
-        with engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql), params)]
-    finally:
-        engine.dispose()
 
 
 def cli_env(url, decks, learner="default", today=TODAY):

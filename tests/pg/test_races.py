@@ -11,10 +11,8 @@ from __future__ import annotations
 import threading
 from datetime import date, datetime
 
-from pgserver import db_url, pg_url  # noqa: F401  (fixtures)
-from sqlalchemy import create_engine, text
+from pgserver import db_url, pg_url, query  # noqa: F401  (fixtures)
 
-from studyplan.db.engine import database_url
 from studyplan.db.reviews import grade_card, new_cards, suspend_card
 from studyplan.workspace import Workspace
 
@@ -23,15 +21,6 @@ NOW = datetime(2026, 12, 1, 9, 0)
 
 
 EPOCH = date(1970, 1, 1).toordinal()  # the history tables hold day numbers since then
-
-
-def query(url, sql, **params):
-    engine = create_engine(database_url(url))
-    try:
-        with engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql), params)]
-    finally:
-        engine.dispose()
 
 
 def race(*sides):
