@@ -91,3 +91,35 @@ def test_retention_counts_the_last_window_of_reviews_of_learned_cards(db_path, t
         session.execute(insert(ReviewLog), rows)
         assert review_outcomes(session, lid) == (RETENTION_WINDOW, RETENTION_WINDOW - 2)
     engine.dispose()
+
+
+def test_grade_counts_read_the_last_window_of_grades_and_reasks(db_path, tiny_decks, monkeypatch):
+    import studyplan.db.history as history
+
+    monkeypatch.setattr(history, "GRADE_WINDOW", 4)
+    monkeypatch.setattr(history, "CALIBRATION_DAYS", 3)
+    engine, sessions = open_database(str(db_path))
+    with sessions.begin() as session:
+        sync_catalog(session, load_catalog(tiny_decks)[0], NOW)
+        lid = learner_id(session, "ada", NOW)
+        key = _keys(session)["tiny-alpha-001"]
+
+        def logged(day: date, grade: int, first: bool = False, practice: bool = False, drill: bool = False) -> dict:
+            return dict(learner_id=lid, card_key=key, reviewed_at=datetime.combine(day, NOW.time()), review_day=day,
+                        grade=grade, practice=practice, drill=drill, easiness=2.5, interval=1, repetitions=1, due=day,
+                        prev_easiness=None if first else 2.5, seconds=5.0)
+
+        june = [date(2026, 6, d) for d in range(1, 6)]
+        session.execute(insert(ReviewLog), [
+            logged(date(2026, 1, 1), 5, first=True),      # the oldest grade: outside the window of 4
+            logged(june[0], 3, first=True), logged(june[1], 4), logged(june[2], 1), logged(june[3], 5),
+            logged(june[4], 0, practice=True, drill=True),  # a drill: never counted
+            logged(june[0], 4, practice=True), logged(june[1], 2, practice=True), logged(june[2], 5, practice=True),
+        ])
+        counts = history.grade_counts(session, lid, ["tiny"])
+        assert history.grade_counts(session, lid, ["other"]).intro == (0, 0, 0, 0)
+    engine.dispose()
+    assert counts.intro == (0, 1, 0, 0)
+    assert counts.review == (1, 0, 1, 1)
+    assert (counts.reasks, counts.reasks_passed) == (3, 2)
+    assert counts.days == 3  # six days of history, counted up to what calibration asks

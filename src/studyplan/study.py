@@ -275,7 +275,6 @@ def today_report(ws: Workspace) -> TodayReport:
     from studyplan.db.history import count_due, introduced_between
     from studyplan.db.plans import course_days, plan_made_on
     from studyplan.forecast import NEW_CARD_MINUTES, REVIEW_MINUTES
-    from studyplan.planner import phase_of
 
     with ws.unit(create_learner=False) as u:
         plan = required_plan(u)
@@ -297,7 +296,7 @@ def today_report(ws: Workspace) -> TodayReport:
     past = [d for d in plan.days if made <= d.date < ws.today]
     return TodayReport(
         date=ws.today, exam=plan.exam, exam_date=plan.exam_date, days_left=(plan.exam_date - ws.today).days,
-        phase=phase_of(plan, ws.today), planned=tuple(planned), labels=plan_labels(ws, plan.exam), due_now=due,
+        phase=plan.phase_on(ws.today), planned=tuple(planned), labels=plan_labels(ws, plan.exam), due_now=due,
         new_left=new_left, course_left=course_left,
         minutes=course_left + drills + math.ceil(due * REVIEW_MINUTES + new_left * NEW_CARD_MINUTES),
         new_planned_before=sum(d.count(TaskKind.NEW_CARDS) for d in past), new_done_before=done_before,

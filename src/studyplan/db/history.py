@@ -11,8 +11,8 @@ from sqlalchemy import Float, Integer, and_, case, cast, func, literal, select, 
 from sqlalchemy.orm import Session
 
 from studyplan.db.models import CardRow, CardState, DomainRow, ReviewLog, day_number
-from studyplan.forecast import GradeCounts, grade_class
-from studyplan.metrics import MATURE_DAYS, PASS_GRADE, RETENTION_WINDOW, DomainRecall
+from studyplan.forecast import CALIBRATION_DAYS, GRADE_WINDOW, GradeCounts, grade_class
+from studyplan.metrics import MATURE_DAYS, PASS_GRADE, REASK_BELOW, RETENTION_WINDOW, DomainRecall
 from studyplan.sm2 import Sm2State
 
 
@@ -189,27 +189,32 @@ def introduced_per_day(session: Session, learner_id: int, start: date, end: date
 
 
 def grade_counts(session: Session, learner_id: int, exams: list[str]) -> GradeCounts:
-    """The learner's grades by class: first exposures, reviews, same-day re-asks."""
+    """The learner's grades by class: first exposures and reviews among their last
+    forecast.GRADE_WINDOW grades, re-asks among as many re-asks, and their days of history
+    (counted up to forecast.CALIBRATION_DAYS, all calibration asks)."""
 
-    first = case((ReviewLog.prev_easiness.is_(None), 1), else_=0)  # the card's first grade
-    rows = session.execute(
-        select(ReviewLog.practice, first, ReviewLog.grade, func.count())
-        .join(CardRow, CardRow.key == ReviewLog.card_key)
-        .where(ReviewLog.learner_id == learner_id, ReviewLog.drill.is_(False), CardRow.exam_id.in_(exams))
-        .group_by(ReviewLog.practice, first, ReviewLog.grade))
+    def recent(practice: bool, *columns):
+        return (select(*columns)
+                .join(CardRow, CardRow.key == ReviewLog.card_key)
+                .where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(practice),
+                       ReviewLog.drill.is_(False), CardRow.exam_id.in_(exams))
+                .order_by(ReviewLog.review_day.desc())  # the history index, read backwards
+                .limit(GRADE_WINDOW)
+                .subquery())
+
+    graded = recent(False, case((ReviewLog.prev_easiness.is_(None), 1), else_=0).label("first"), ReviewLog.grade)
     intro, reviews = [0, 0, 0, 0], [0, 0, 0, 0]
-    reasks = passed = 0
-    for practice, is_first, grade, n in rows:
-        if practice:
-            reasks += n
-            passed += n if grade >= 4 else 0
-        elif is_first:
-            intro[grade_class(grade)] += n
-        else:
-            reviews[grade_class(grade)] += n
-    days = session.scalar(select(func.count(func.distinct(ReviewLog.review_day)))
-                          .where(ReviewLog.learner_id == learner_id)) or 0
-    return GradeCounts(tuple(intro), tuple(reviews), reasks, passed, int(days))  # type: ignore[arg-type]
+    for is_first, grade, n in session.execute(select(graded.c.first, graded.c.grade, func.count())
+                                              .group_by(graded.c.first, graded.c.grade)):
+        (intro if is_first else reviews)[grade_class(grade)] += n
+    reasked = recent(True, ReviewLog.grade)
+    reasks, passed = session.execute(
+        select(func.count(), func.sum(case((reasked.c.grade >= REASK_BELOW, 1), else_=0)))).one()
+    days = session.scalar(select(func.count()).select_from(
+        select(ReviewLog.review_day).where(ReviewLog.learner_id == learner_id).distinct()
+        .limit(CALIBRATION_DAYS).subquery())) or 0
+    return GradeCounts(tuple(intro), tuple(reviews), int(reasks or 0), int(passed or 0),  # type: ignore[arg-type]
+                       int(days))
 
 
 def recall_by_domain(session: Session, learner_id: int, exam: str, on: date,
