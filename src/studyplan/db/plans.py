@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, insert, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from studyplan.db.models import CourseLog, PlanDay, PlanRow, PlanTask
 from studyplan.plan import Day, Plan, Task, TaskKind
@@ -66,22 +66,31 @@ def _kind(value: str) -> TaskKind:
 
 
 def active_plan(session: Session, learner_id: int) -> Plan | None:
-    """The learner's active plan, or None."""
-    row = session.scalar(
-        select(PlanRow)
+    """The learner's active plan, or None (rows read as tuples: no ORM objects for the
+    thousands of tasks of a long plan, which every `today` reads)."""
+    row = session.execute(
+        select(PlanRow.id, PlanRow.exam_id, PlanRow.background, PlanRow.start, PlanRow.exam_date,
+               PlanRow.minutes_per_day, PlanRow.study_days, PlanRow.days_off, PlanRow.long_days,
+               PlanRow.new_cards_limit, PlanRow.skip_courses, PlanRow.notes)
         .where(PlanRow.learner_id == learner_id, PlanRow.active.is_(True))
-        .options(selectinload(PlanRow.days).selectinload(PlanDay.tasks))
-        .order_by(PlanRow.id.desc())
-    )
+        .order_by(PlanRow.id.desc()).limit(1)
+    ).first()
     if row is None:
         return None
-    days = tuple(
-        Day(date=d.day, phase=d.phase, tasks=tuple(
-            Task(kind=_kind(t.kind), minutes=t.minutes, count=t.count, domain=t.domain, course_id=t.course_id,
-                 module=t.module, continued=t.continued, label="" if t.course_id else t.title)
-            for t in d.tasks))
-        for d in row.days
-    )
+    tasks: dict[int, list[Task]] = {}
+    for day_id, kind, minutes, count, domain, course_id, module, continued, title in session.execute(
+            select(PlanTask.plan_day_id, PlanTask.kind, PlanTask.minutes, PlanTask.count, PlanTask.domain,
+                   PlanTask.course_id, PlanTask.module, PlanTask.continued, PlanTask.title)
+            .join(PlanDay, PlanDay.id == PlanTask.plan_day_id)
+            .where(PlanDay.plan_id == row.id)
+            .order_by(PlanTask.plan_day_id, PlanTask.position)):
+        tasks.setdefault(day_id, []).append(Task(
+            kind=_kind(kind), minutes=minutes, count=count, domain=domain, course_id=course_id, module=module,
+            continued=continued, label="" if course_id else title))
+    days = tuple(Day(date=day, phase=phase, tasks=tuple(tasks.get(day_id, ())))
+                 for day_id, day, phase in session.execute(
+                     select(PlanDay.id, PlanDay.day, PlanDay.phase).where(PlanDay.plan_id == row.id)
+                     .order_by(PlanDay.day)))
     return Plan(
         exam=row.exam_id, background=row.background, start=row.start, exam_date=row.exam_date,
         minutes_per_day=row.minutes_per_day,
