@@ -4,9 +4,9 @@ forgetting model summed card by card, and the retention is read from a bounded w
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert, select, update
+from sqlalchemy import event, insert, select, update
 
-from studyplan.db.cards import sync_catalog
+from studyplan.db.cards import imported_tally, sync_catalog
 from studyplan.db.engine import open_database
 from studyplan.db.history import recall_by_domain, review_outcomes
 from studyplan.db.learners import learner_id
@@ -60,15 +60,37 @@ def test_recall_by_domain_equals_the_model_summed_card_by_card(db_path, tiny_dec
     assert found["alpha"].recall == pytest.approx(base ** (42 / 30) + base ** (49 / 6) + 1.0, rel=1e-12)
 
 
-def test_readiness_reads_the_exams_cards_from_one_covering_index(db_path):
-    engine, _ = open_database(str(db_path))
-    with engine.connect() as conn:
-        plan = " ".join(r[3] for r in conn.exec_driver_sql(
-            "EXPLAIN QUERY PLAN SELECT card.domain_id, count(*) FROM card LEFT OUTER JOIN card_state"
-            " ON card_state.card_key = card.key AND card_state.learner_id = 1"
-            " WHERE card.exam_id = 'x' AND card.retired_at IS NULL GROUP BY card.domain_id"))
+def _query_plans(engine, session, call) -> list[str]:
+    """EXPLAIN QUERY PLAN of every statement *call* runs, as SQLite would run it."""
+    seen: list[tuple[str, object]] = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many):
+        seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    conn = session.connection()
+    return [" ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
+            for statement, parameters in seen]
+
+
+def test_readiness_and_the_imported_tally_are_read_through_indexes(db_path, tiny_decks):
+    engine, sessions = open_database(str(db_path))
+    with sessions.begin() as session:
+        sync_catalog(session, load_catalog(tiny_decks)[0], NOW)
+        lid = learner_id(session, "ada", NOW)
+        # Statistics as a real database can have them: the small tables analysed, the card
+        # table not (SQLite then guesses it huge and may walk it from the domain table).
+        session.connection().exec_driver_sql("ANALYZE domain")
+        recall = _query_plans(engine, session, lambda: recall_by_domain(session, lid, "tiny", ON, 0.9))
+        tally = _query_plans(engine, session, lambda: imported_tally(session))
     engine.dispose()
-    assert "COVERING INDEX ix_card_exam_live" in plan
+    assert "COVERING INDEX ix_card_exam_live" in recall[0]
+    assert "sqlite_autoindex_card_state_1" in recall[0]  # each card's state by its primary key
+    assert "INDEX ix_card_source" in tally[0]  # the anki: range, not a walk over every card
 
 
 def test_retention_counts_the_last_window_of_reviews_of_learned_cards(db_path, tiny_decks):

@@ -182,16 +182,20 @@ def sync_exam(session: Session, exam: Exam, cards: list[tuple[int, Card]], scope
 
 def imported_tally(session: Session) -> dict[str, tuple[tuple[str, str, int], ...]]:
     """Live imported (Anki) cards per exam: (domain slug, style, count) each."""
+    rows = session.execute(  # the card table alone: SQLite then reads it by the source index
+        select(CardRow.exam_id, CardRow.domain_id, CardRow.style, func.count())
+        # a range, not LIKE: SQLite serves it from the source index (LIKE it would not)
+        .where(CardRow.source >= ANKI_SOURCE, CardRow.source < ANKI_SOURCE[:-1] + chr(ord(ANKI_SOURCE[-1]) + 1),
+               CardRow.retired_at.is_(None))
+        .group_by(CardRow.exam_id, CardRow.domain_id, CardRow.style)).all()
+    if not rows:
+        return {}
+    slugs = dict(session.execute(select(DomainRow.id, DomainRow.slug)
+                                 .where(DomainRow.id.in_({domain for _e, domain, _s, _n in rows}))).all())
     out: dict[str, list[tuple[str, str, int]]] = {}
-    for exam_id, slug, style, n in session.execute(
-            select(CardRow.exam_id, DomainRow.slug, CardRow.style, func.count())
-            .join(DomainRow, CardRow.domain_id == DomainRow.id)
-            # a range, not LIKE: SQLite serves it from the source index (LIKE it would not)
-            .where(CardRow.source >= ANKI_SOURCE, CardRow.source < ANKI_SOURCE[:-1] + chr(ord(ANKI_SOURCE[-1]) + 1),
-                   CardRow.retired_at.is_(None))
-            .group_by(CardRow.exam_id, DomainRow.slug, CardRow.style)):
-        out.setdefault(exam_id, []).append((slug, style, int(n)))
-    return {exam_id: tuple(rows) for exam_id, rows in out.items()}
+    for exam_id, domain, style, n in rows:
+        out.setdefault(exam_id, []).append((slugs[domain], style, int(n)))
+    return {exam_id: tuple(sorted(found)) for exam_id, found in out.items()}
 
 
 def shift_positions(session: Session, exam_id: str, source: str, delta: int) -> None:
