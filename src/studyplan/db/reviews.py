@@ -8,11 +8,25 @@ Three statements on the DBAPI cursor (not ORM objects) keep a grade near SQLite'
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
 
-from sqlalchemy import Connection, CursorResult, and_, case, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Date,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -27,6 +41,7 @@ from studyplan.db.models import (
     ReviewLog,
 )
 from studyplan.metrics import is_leech
+from studyplan.plan import Task, TaskKind
 from studyplan.queue import QueueCard, SuspendedCard, interleave
 from studyplan.sm2 import Sm2State, review
 
@@ -46,22 +61,93 @@ _ANY_PRACTICE = ReviewLog.practice.in_([False, True])
 _CARD_COLUMNS = (CardRow.id, CardRow.exam_id, DomainRow.slug, CardRow.front, CardRow.back, CardRow.source)
 
 
-def due_cards(session: Session, learner_id: int, today: date, exam: str | None = None,
+@dataclass(frozen=True, slots=True)
+class PlanToday:
+    """What the queue needs of the learner's active plan: its exam, background and the
+    tasks planned on one day (none outside the plan)."""
+    exam: str
+    background: str
+    tasks: tuple[Task, ...]
+
+
+# The queue's own queries are plain SQL (`text`): a review starts in a fresh process, where
+# compiling an ORM select costs milliseconds each; a text statement costs microseconds.
+_ACTIVE_PLAN = text(
+    "SELECT p.exam_id, p.background, t.kind, t.domain, t.count FROM plan p "
+    "LEFT JOIN plan_day d ON d.plan_id = p.id AND d.day = :day "
+    "LEFT JOIN plan_task t ON t.plan_day_id = d.id "
+    "WHERE p.id = (SELECT max(id) FROM plan WHERE learner_id = :learner AND active = :yes) "
+    "ORDER BY t.position").bindparams(bindparam("day", type_=Date))
+
+
+def plan_today(session: Session, learner_id: int, day: date) -> PlanToday | None:
+    """The active plan's exam and background with the tasks of *day*, or None without a
+    plan; one indexed read of the plan row, its day and that day's tasks (not the plan)."""
+    rows = session.connection().execute(_ACTIVE_PLAN, {"learner": learner_id, "day": day, "yes": True}).all()
+    if not rows:
+        return None
+    tasks = tuple(Task(kind=_task_kind(kind), count=count, domain=domain) for _e, _b, kind, domain, count in rows
+                  if kind is not None)
+    return PlanToday(rows[0][0], rows[0][1], tasks)
+
+
+def _task_kind(value: str) -> TaskKind:
+    try:
+        return TaskKind(value)
+    except ValueError:
+        return TaskKind.FREE
+
+
+# Every card due for the learner, only what orders it: the (learner, due) index, then each
+# card's row by its key. The texts are read afterwards for the cards the queue keeps.
+_DUE = ('SELECT s.card_key, s.due, d.slug FROM card_state s JOIN card c ON c."key" = s.card_key '
+        "JOIN domain d ON d.id = c.domain_id "
+        "WHERE s.learner_id = :learner AND s.due <= :today AND s.suspended = :no AND c.retired_at IS NULL")
+_DUE_ORDER = ' ORDER BY s.due, c.position, s.card_key'
+_TEXTS = text('SELECT c."key", c.id, c.exam_id, c.front, c.back, c.source FROM card c WHERE c."key" IN :keys'
+              ).bindparams(bindparam("keys", expanding=True))
+_TEXT_BATCH = 500  # keys per IN list: well under every driver's parameter limit
+
+
+@functools.lru_cache(maxsize=8)
+def _due_query(exams: bool, domain: bool):
+    sql = _DUE + (" AND c.exam_id IN :exams" if exams else "") + (" AND d.slug = :domain" if domain else "")
+    query = text(sql + _DUE_ORDER)
+    return query.bindparams(bindparam("exams", expanding=True)) if exams else query
+
+
+def due_cards(session: Session, learner_id: int, today: date, exams: Sequence[str] | None = None,
               domain: str | None = None, limit: int | None = None) -> list[QueueCard]:
-    """Cards due today or earlier, most overdue first, domains interleaved."""
-    query = (
-        select(*_CARD_COLUMNS, CardState.due)
-        .join(CardState, and_(CardState.card_key == CardRow.key, CardState.learner_id == learner_id))
-        .join(DomainRow, CardRow.domain_id == DomainRow.id)
-        .where(CardState.due <= today, CardState.suspended.is_(False), CardRow.retired_at.is_(None))
-        .order_by(CardState.due, CardRow.position)
-    )
-    if exam:
-        query = query.where(CardRow.exam_id == exam)
+    """Cards due today or earlier, most overdue first, domains interleaved: the first
+    *limit* of them (all without one). Only *exams*' cards when given.
+
+    The order comes from one query over the due cards' keys, due days and domains; the
+    texts are read only for the cards kept.
+    """
+    connection = session.connection()
+    params: dict = {"learner": learner_id, "today": _to_day(today, None), "no": False}
+    if exams is not None:
+        if not exams:
+            return []
+        params["exams"] = list(exams)
     if domain:
-        query = query.where(DomainRow.slug == domain)
-    cards = [QueueCard(r[0], r[1], r[2], r[3], r[4], r[5], False, r[6]) for r in session.execute(query)]
-    return interleave(cards)[:limit] if limit is not None else interleave(cards)
+        params["domain"] = domain
+    rows = connection.execute(_due_query(exams is not None, bool(domain)), params).all()
+    kept = interleave(rows, lane=lambda row: row[2])[:limit]
+    return _with_texts(connection, [(key, slug, False, _from_day(due, None)) for key, due, slug in kept])
+
+
+def _with_texts(connection: Connection, picked: list[tuple[int, str, bool, date | None]]) -> list[QueueCard]:
+    """QueueCards of (key, domain slug, new, due), in that order, with their texts read by key."""
+    texts: dict[int, tuple] = {}
+    keys = [key for key, *_ in picked]
+    for i in range(0, len(keys), _TEXT_BATCH):
+        texts.update((r[0], r) for r in connection.execute(_TEXTS, {"keys": keys[i:i + _TEXT_BATCH]}))
+    cards = []
+    for key, slug, new, due in picked:
+        _k, card_id, exam, front, back, source = texts[key]
+        cards.append(QueueCard(card_id, exam, slug, front, back, source, new, due))
+    return cards
 
 
 def new_cards(session: Session, learner_id: int, exam: str, per_domain: dict[str, int]) -> list[QueueCard]:
