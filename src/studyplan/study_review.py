@@ -70,7 +70,8 @@ def start_review(ws: Workspace, options: ReviewOptions) -> ReviewStart:
             hint = f" To get ahead of the plan: studyplan review --exam {plan.exam}; to drill: studyplan review --drill"
         return ReviewStart(None, "Nothing to review now." + hint)
     session = ReviewSession(ws.transaction, learner, queue, ws.today, ws.now,
-                            where=lambda card: card_location(ws, card), reasks=reasks)
+                            where=lambda card: card_location(ws, card), reasks=reasks,
+                            grade_transaction=ws.grade_transaction)
     return ReviewStart(session)
 
 

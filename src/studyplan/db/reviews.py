@@ -27,9 +27,9 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from studyplan.db.engine import DriverTransaction
 from studyplan.db.models import (
     CardRow,
     CardState,
@@ -191,10 +191,11 @@ def introduced_on(session: Session, learner_id: int, day: date, exam: str) -> di
     return dict(rows.all())
 
 
-# Grading runs once per card shown, at the floor: three statements on the DBAPI cursor of
-# the transaction's connection (no ORM unit of work, no statement compiled, no result
-# objects: each costs microseconds, not tens of them). A driver error is raised as
-# SQLAlchemy's (`_Cursor`), so `translate_errors` still turns it into one line. One
+# Grading runs once per card shown, at the floor: three statements on the driver's cursor
+# (no ORM unit of work, no statement compiled, no result objects: each costs microseconds,
+# not tens of them); the review screen runs them in a `driver_transaction`, without an ORM
+# session at all. A driver error is raised as SQLAlchemy's, so `translate_errors` still
+# turns it into one line. One
 # indexed read finds the card's key and its state; then one UPDATE of the state (or the
 # first INSERT of a new card's state) and one INSERT of the log row. The values are
 # converted with the models' own column types.
@@ -214,6 +215,7 @@ class _GradeSql:
     update_state: str
     insert_log: str
     returning: bool  # the log id comes back with RETURNING (else the cursor's lastrowid)
+    serialise: str   # a server database: lock the learner's row first (see _serialise_learner)
 
 
 @functools.cache
@@ -238,6 +240,7 @@ def _grade_sql(sqlite: bool) -> _GradeSql:
         insert_log=(f"INSERT INTO review_log ({', '.join(_LOG_FIELDS)}) VALUES ({', '.join(p(n) for n in _LOG_FIELDS)})"
                     + ("" if sqlite else " RETURNING id")),
         returning=not sqlite,
+        serialise="" if sqlite else f"SELECT id FROM learner WHERE id = {p('learner_id')} FOR UPDATE",
     )
 
 
@@ -254,9 +257,10 @@ class _Found:
     suspended: bool
 
 
-def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, now: datetime, today: date,
-               seconds: float = 0.0, practice: bool = False, drill: bool = False) -> GradeResult:
-    """Record one grade: the new SM-2 state and its log row, in the caller's transaction.
+def grade_card(db: Session | DriverTransaction, learner_id: int, card: QueueCard, grade: int, now: datetime,
+               today: date, seconds: float = 0.0, practice: bool = False, drill: bool = False) -> GradeResult:
+    """Record one grade: the new SM-2 state and its log row, in the caller's transaction
+    (an ORM session, or the review screen's `driver_transaction`).
 
     A practice grade (a same-day re-ask, or a *drill* of a card that is not due) is logged
     with the state unchanged. A card that
@@ -264,18 +268,17 @@ def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, n
     now has a state) is skipped, so nothing is graded twice.
     """
     practice = practice or drill
-    _serialise_learner(session, learner_id)
-    connection = session.connection()
-    dialect = connection.dialect
-    sql = _grade_sql(dialect.name == "sqlite")
-    cursor = _Cursor(connection)
-    found = cursor.execute(sql.read, {"learner_id": learner_id, "card_id": card.card_id}).fetchone()
+    tx = db if isinstance(db, DriverTransaction) else _driver_of(db)
+    sql = _grade_sql(tx.sqlite)
+    if sql.serialise:
+        tx.execute(sql.serialise, {"learner_id": learner_id})
+    found = tx.execute(sql.read, {"learner_id": learner_id, "card_id": card.card_id}).fetchone()
     if found is None:
         return GradeResult(None, Sm2State(), skipped="no longer in the decks")
     key = found[0]
     row = None if found[1] is None else _Found(
-        _from_per_mille(found[2], dialect), found[3], found[4], _from_day(found[5], dialect), found[6],
-        _from_day(found[7], dialect), bool(found[8]), bool(found[9]))
+        _from_per_mille(found[2], None), found[3], found[4], _from_day(found[5], None), found[6],
+        _from_day(found[7], None), bool(found[8]), bool(found[9]))
     if not practice:
         if row is not None and row.suspended:
             return GradeResult(None, _state(row), skipped="suspended in another session")
@@ -289,40 +292,30 @@ def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, n
     new_lapses = lapses + (1 if grade < 3 and not practice else 0)
     leech = row.leech if row is not None else False
     became_leech = not leech and is_leech(new_lapses)
-    easiness, due = _to_per_mille(after.easiness, dialect), _to_day(after.due, dialect)
+    easiness, due = _to_per_mille(after.easiness, None), _to_day(after.due, None)
     values = dict(learner_id=learner_id, card_key=key, easiness=easiness, interval=after.interval,
                   repetitions=after.repetitions, due=due, lapses=new_lapses, leech=leech or became_leech)
     if row is None:
-        cursor.execute(sql.insert_state, dict(values, suspended=False,
-                                                          introduced_on=_to_day(today, dialect)))
+        tx.execute(sql.insert_state, dict(values, suspended=False, introduced_on=_to_day(today, None)))
     elif not practice:
-        cursor.execute(sql.update_state, values)
-    logged = cursor.execute(sql.insert_log, dict(
-        learner_id=learner_id, card_key=key, reviewed_at=_to_millis(now, dialect), review_day=_to_day(today, dialect),
+        tx.execute(sql.update_state, values)
+    logged = tx.execute(sql.insert_log, dict(
+        learner_id=learner_id, card_key=key, reviewed_at=_to_millis(now, None), review_day=_to_day(today, None),
         grade=grade, practice=practice, easiness=easiness, interval=after.interval, repetitions=after.repetitions,
-        due=due, prev_easiness=_to_per_mille(row.easiness, dialect) if row else None,
+        due=due, prev_easiness=_to_per_mille(row.easiness, None) if row else None,
         prev_interval=row.interval if row else None, prev_repetitions=row.repetitions if row else None,
-        prev_due=_to_day(row.due, dialect) if row else None, prev_lapses=lapses if row else None,
-        prev_introduced_on=_to_day(row.introduced_on, dialect) if row else None, seconds=seconds, drill=drill))
+        prev_due=_to_day(row.due, None) if row else None, prev_lapses=lapses if row else None,
+        prev_introduced_on=_to_day(row.introduced_on, None) if row else None, seconds=seconds, drill=drill))
     log_id = logged.fetchone()[0] if sql.returning else logged.lastrowid
     return GradeResult(log_id, after, leech=became_leech)
 
 
-class _Cursor:
-    """The DBAPI cursor of a SQLAlchemy connection, raising SQLAlchemy's exceptions."""
-
-    def __init__(self, connection: Connection) -> None:
-        dbapi_connection = connection.connection.dbapi_connection
-        assert dbapi_connection is not None
-        self.cursor = dbapi_connection.cursor()
-        self.error = connection.dialect.loaded_dbapi.Error
-
-    def execute(self, sql: str, params: dict):
-        try:
-            self.cursor.execute(sql, params)
-        except self.error as exc:
-            raise DBAPIError.instance(sql, params, exc, self.error) from exc
-        return self.cursor
+def _driver_of(session: Session) -> DriverTransaction:
+    """The driver cursor of the session's connection, inside the session's transaction."""
+    connection = session.connection()
+    dbapi_connection = connection.connection.dbapi_connection
+    assert dbapi_connection is not None
+    return DriverTransaction(dbapi_connection, connection.dialect)
 
 
 def _card_key(session: Session, card_id: str) -> int | None:
