@@ -443,23 +443,20 @@ def pending_reasks(session: Session, learner_id: int, today: date) -> list[Queue
     the session's memory lets them survive a quit, Ctrl-C or the end of input. Suspended
     and retired cards are left out.
     """
-    latest = (
-        select(func.max(ReviewLog.id).label("id"))
-        .where(ReviewLog.learner_id == learner_id, _ANY_PRACTICE, ReviewLog.review_day == today)
-        .group_by(ReviewLog.card_key)
-        .subquery()
-    )
-    query = (
-        select(*_CARD_COLUMNS, CardState.due)
-        .select_from(ReviewLog)
-        .join(latest, latest.c.id == ReviewLog.id)
-        .join(CardRow, CardRow.key == ReviewLog.card_key)
-        .join(DomainRow, CardRow.domain_id == DomainRow.id)
-        .join(CardState, and_(CardState.card_key == CardRow.key, CardState.learner_id == learner_id))
-        .where(ReviewLog.grade < 4, CardState.suspended.is_(False), CardRow.retired_at.is_(None))
-        .order_by(ReviewLog.id)
-    )
-    return [QueueCard(r[0], r[1], r[2], r[3], r[4], r[5], False, r[6]) for r in session.execute(query)]
+    rows = session.connection().execute(_REASKS, {"learner": learner_id, "today": _to_day(today, None),
+                                                  "no": False, "yes": True})
+    return [QueueCard(r[0], r[1], r[2], r[3], r[4], r[5], False, _from_day(r[6], None)) for r in rows]
+
+
+# The latest grade of each card today (practice IN (false, true): the log index's both
+# halves for the day), kept when below 4 and the card is neither suspended nor retired.
+_REASKS = text(
+    'SELECT c.id, c.exam_id, d.slug, c.front, c.back, c.source, s.due FROM review_log r '
+    "JOIN (SELECT max(id) AS id FROM review_log WHERE learner_id = :learner AND practice IN (:no, :yes) "
+    "AND review_day = :today GROUP BY card_key) latest ON latest.id = r.id "
+    'JOIN card c ON c."key" = r.card_key JOIN domain d ON d.id = c.domain_id '
+    'JOIN card_state s ON s.card_key = c."key" AND s.learner_id = :learner '
+    "WHERE r.grade < 4 AND s.suspended = :no AND c.retired_at IS NULL ORDER BY r.id")
 
 
 def drill_cards(session: Session, learner_id: int, exam: str, today: date, per_domain: dict[str, int]
