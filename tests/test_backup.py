@@ -194,7 +194,7 @@ def test_migration_of_an_existing_database_is_preceded_by_a_backup(db_path):
     _database_at_first_revision(db_path)
     before = digest(db_path)
     engine, _ = open_database(str(db_path))
-    assert current_revision(engine) == "0006"
+    assert current_revision(engine) == "0007"
     engine.dispose()
     copy = Path(f"{db_path}.pre-0001.bak")
     assert copy.exists()
@@ -219,6 +219,6 @@ def test_restoring_an_old_revision_upgrades_on_next_use_with_a_backup(run, db_pa
     assert result.exit_code == 0, result.output
     assert "schema 0001" in result.stdout
     assert run("decks", "sync").exit_code == 0
-    assert rows(db_path, "select version_num from alembic_version") == [("0006",)]
+    assert rows(db_path, "select version_num from alembic_version") == [("0007",)]
     assert rows(db_path, "select name from learner") == [("ada",)]
     assert Path(f"{db_path}.pre-0001.bak").exists()

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 from studyplan.cohort import LearnerProgress, render
 from studyplan.db.cohort import cohort_progress
 from studyplan.db.engine import database_url, open_database
-from studyplan.metrics import CardMemory, readiness
+from studyplan.metrics import DomainRecall, card_recall, readiness
 
 TODAY = date(2026, 12, 10)
 
@@ -129,9 +129,12 @@ def test_cohort_does_not_add_a_learner(cohort_db, run):
 def test_readiness_is_predicted_recall_weighted_by_domain():
     on = date(2027, 3, 1)
     # Reviewed today with a 30-day interval: recall 1; due today: 0.9; never introduced: 0.
-    fresh = CardMemory("a", 30, on + timedelta(days=30))
-    due = CardMemory("b", 10, on)
-    overall, per = readiness([fresh, due], {"a": 1, "b": 2, "c": 0}, {"a": 0.6, "b": 0.4, "c": 0.5}, on)
+    assert card_recall(30, on + timedelta(days=30), on) == 1.0
+    assert card_recall(10, on, on) == pytest.approx(0.9)
+    assert card_recall(10, on - timedelta(days=10), on) == pytest.approx(0.81)
+    assert card_recall(0, None, on) == 0.0
+    domains = {"a": DomainRecall(1, 1.0), "b": DomainRecall(2, 0.9), "c": DomainRecall(0, 0.0)}
+    overall, per = readiness(domains, {"a": 0.6, "b": 0.4, "c": 0.5})
     assert per == pytest.approx({"a": 1.0, "b": 0.45, "c": 0.0})
     assert overall == pytest.approx((0.6 * 1.0 + 0.4 * 0.45) / 1.0)  # an empty domain does not count
 

@@ -24,7 +24,7 @@ NOW = datetime(2026, 12, 1, 9, 0)
 
 def test_open_creates_schema_at_head_with_wal_foreign_keys_and_busy_timeout(db_path):
     engine, _ = open_database(str(db_path))
-    assert current_revision(engine) == head_revision() == "0006"
+    assert current_revision(engine) == head_revision() == "0007"
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL: each commit fsynced
@@ -48,7 +48,7 @@ def test_upgrade_from_first_migration_keeps_data(db_path):
             " '2026-01-02', 3.0)"))
     engine.dispose()
     engine, Session = open_database(str(db_path))
-    assert current_revision(engine) == "0006"
+    assert current_revision(engine) == "0007"
     with Session() as session:
         log = session.scalars(select(ReviewLog)).one()
         card = session.scalar(select(CardRow.id).where(CardRow.key == log.card_key))

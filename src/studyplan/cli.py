@@ -285,9 +285,9 @@ def plan_create(ws, exam, background, start, exam_date, minutes_per_day, days, o
     from studyplan.plan import PlanError
     from studyplan.plan_views import plan_summary
 
-    current = study.active_plan(ws)
-    if current is not None and not yes:
-        question = f"A plan for {one_line(current.exam)} (exam on {current.exam_date}) exists. Replace it?"
+    current = None if yes else study.active_plan_exam(ws)
+    if current is not None:
+        question = f"A plan for {one_line(current[0])} (exam on {current[1]}) exists. Replace it?"
         if not sys.stdin.isatty():
             raise StudyplanError("a plan already exists: pass --yes to replace it")
         if not click.confirm(question, default=False):

@@ -17,7 +17,9 @@ lapses, about a quarter of reviews need a same-day re-ask):
   re-asked until it passes, so it costs 1 / 0.85 re-asks on average.
 
 Once a learner has :data:`CALIBRATION_DAYS` days of history, :func:`calibrate` blends the
-learner's own counts with the prior (the prior weighs as :data:`PRIOR_WEIGHT` grades).
+learner's own counts with the prior (the prior weighs as :data:`PRIOR_WEIGHT` grades). The
+counts are of the learner's last :data:`GRADE_WINDOW` grades and as many re-asks: how they
+do now, read in milliseconds from a history of a million reviews.
 
 Expected counts
 ---------------
@@ -52,6 +54,7 @@ SAFETY_SD = 1.5
 CLASS_GRADES = (2, 3, 4, 5)
 PRUNE = 1e-6
 CALIBRATION_DAYS = 7
+GRADE_WINDOW = 5000
 PRIOR_WEIGHT = 40
 _EPOCH = date(2000, 1, 3)
 

@@ -11,13 +11,15 @@ reviews say otherwise):
 
 So a card reviewed yesterday with a 30-day interval counts about 1.0, a card due today
 about 0.9, a card twice its interval overdue about 0.81. A card never introduced counts 0.
-The learner's retention is the share of reviews of learned cards passed (grade >= 3),
-shrunk toward 0.9 by :data:`RETENTION_PRIOR_WEIGHT` pseudo-reviews.
+The learner's retention is the share of their last :data:`RETENTION_WINDOW` reviews of
+learned cards passed (grade >= 3), shrunk toward 0.9 by :data:`RETENTION_PRIOR_WEIGHT`
+pseudo-reviews: recent reviews say how the learner remembers now, and a bounded window
+keeps the figure a few milliseconds at a million logged reviews.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
@@ -28,6 +30,7 @@ REASK_BELOW = 4           # SM-2: grades below 4 are asked again the same day
 PASS_GRADE = 3
 TARGET_RETENTION = 0.9
 RETENTION_PRIOR_WEIGHT = 20
+RETENTION_WINDOW = 5000    # reviews of learned cards the retention is measured over
 
 K = TypeVar("K", str, int)  # what a weight split is keyed by: domain ids or slot numbers
 
@@ -52,39 +55,33 @@ def retention(reviews: int, passed: int) -> float:
     return (passed + RETENTION_PRIOR_WEIGHT * TARGET_RETENTION) / (reviews + RETENTION_PRIOR_WEIGHT)
 
 
-@dataclass(frozen=True, slots=True)
-class CardMemory:
-    """What the forgetting model needs of one introduced card."""
+def card_recall(interval: int, due: date | None, on: date, base: float = TARGET_RETENTION) -> float:
+    """Predicted recall on day *on* of a card with SM-2 *interval* and *due* day (1 before
+    its last review is over, 0 for a card with no interval yet).
 
-    domain: str
-    interval: int
-    due: date | None
-
-
-def card_recall(card: CardMemory, on: date, base: float = TARGET_RETENTION) -> float:
-    """Predicted recall of *card* on day *on* (1 before its last review is over)."""
-    if card.due is None or card.interval <= 0:
+    The store sums this same curve per domain in SQL (``db.history.recall_by_domain``);
+    a test holds the two equal."""
+    if due is None or interval <= 0:
         return 0.0
-    last = card.due.toordinal() - card.interval
+    last = due.toordinal() - interval
     elapsed = max(0, on.toordinal() - last)
-    return float(base ** (elapsed / card.interval))
+    return float(base ** (elapsed / interval))
 
 
-def readiness(cards: Iterable[CardMemory], totals: Mapping[str, int], weights: Mapping[str, float], on: date,
-              base: float = TARGET_RETENTION) -> tuple[float, dict[str, float]]:
+@dataclass(frozen=True, slots=True)
+class DomainRecall:
+    """A domain's active cards (suspended and retired left out) and the sum of their
+    predicted recall on the readiness day (never-introduced cards add 0)."""
+
+    cards: int
+    recall: float
+
+
+def readiness(domains: Mapping[str, DomainRecall], weights: Mapping[str, float]) -> tuple[float, dict[str, float]]:
     """(exam readiness, per-domain readiness): mean predicted recall over each domain's
-    cards (never-introduced cards count 0), weighted by the exam guide's weights."""
-    sums: dict[str, float] = {d: 0.0 for d in totals}
-    known: dict[tuple[int, date | None], float] = {}  # tens of thousands of cards share far fewer states
-    for card in cards:
-        if card.domain in sums:
-            key = (card.interval, card.due)
-            recall = known.get(key)
-            if recall is None:
-                recall = known[key] = card_recall(card, on, base)
-            sums[card.domain] += recall
-    per_domain = {d: (sums[d] / totals[d]) if totals[d] else 0.0 for d in totals}
-    counted = [d for d in totals if totals[d]]
+    cards, weighted by the exam guide's weights (a domain with no cards does not count)."""
+    per_domain = {d: (r.recall / r.cards) if r.cards else 0.0 for d, r in domains.items()}
+    counted = [d for d, r in domains.items() if r.cards]
     weight = sum(weights.get(d, 0.0) for d in counted)
     if weight <= 0:
         return 0.0, per_domain

@@ -112,6 +112,15 @@ class Plan:
             return self.days[index]
         return next((d for d in self.days if d.date == when), None)
 
+    def phase_on(self, when: date) -> str:
+        """The plan's phase on *when*: before the plan, a phase name, or after the exam."""
+        if when < self.start:
+            return "before the plan"
+        if when > self.exam_date:
+            return "after the exam"
+        day = self.day(when)
+        return day.phase if day is not None and day.phase in PHASES else "domains"
+
     def total(self, kind: TaskKind, before: date | None = None) -> int:
         """The total count of tasks of *kind*, on days before *before* when given."""
         return sum(d.count(kind) for d in self.days if before is None or d.date < before)

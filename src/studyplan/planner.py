@@ -61,7 +61,6 @@ from studyplan.plan import (
     LENGTH_NAMES,
     LENGTH_REASON,
     MINUTES_RANGE,
-    PHASES,
     TASK_ORDER,
     Day,
     Plan,
@@ -811,13 +810,3 @@ def remedies_for(exam: Exam, courses: Sequence[Course], request: Request, founda
             out.append((f"--new-cards {a}", f"{limit - a} fewer new cards, taken from the domains most over "
                                             f"their exam weight"))
     return tuple(out)
-
-
-def phase_of(plan: Plan, when: date) -> str:
-    """The plan's phase on *when*: before the plan, a phase name, or after the exam."""
-    if when < plan.start:
-        return "before the plan"
-    if when > plan.exam_date:
-        return "after the exam"
-    day = plan.day(when)
-    return day.phase if day is not None and day.phase in PHASES else "domains"

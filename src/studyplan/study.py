@@ -41,6 +41,15 @@ def active_plan(ws: Workspace) -> Plan | None:
         return stored_plan(u)
 
 
+def active_plan_exam(ws: Workspace) -> tuple[str, date] | None:
+    """(exam, exam date) of the learner's active plan, or None: what a question before
+    replacing the plan names, without reading the plan's days."""
+    from studyplan.db.plans import active_plan_exam as load
+
+    with ws.unit(sync=False, create_learner=False) as u:
+        return None if u.learner_id is None else load(u.db, u.learner_id)
+
+
 def stored_plan(u: Unit) -> Plan | None:
     """The active plan within a unit of work (None without a learner or a plan)."""
     from studyplan.db.plans import active_plan as load
@@ -266,7 +275,6 @@ def today_report(ws: Workspace) -> TodayReport:
     from studyplan.db.history import count_due, introduced_between
     from studyplan.db.plans import course_days, plan_made_on
     from studyplan.forecast import NEW_CARD_MINUTES, REVIEW_MINUTES
-    from studyplan.planner import phase_of
 
     with ws.unit(create_learner=False) as u:
         plan = required_plan(u)
@@ -288,7 +296,7 @@ def today_report(ws: Workspace) -> TodayReport:
     past = [d for d in plan.days if made <= d.date < ws.today]
     return TodayReport(
         date=ws.today, exam=plan.exam, exam_date=plan.exam_date, days_left=(plan.exam_date - ws.today).days,
-        phase=phase_of(plan, ws.today), planned=tuple(planned), labels=plan_labels(ws, plan.exam), due_now=due,
+        phase=plan.phase_on(ws.today), planned=tuple(planned), labels=plan_labels(ws, plan.exam), due_now=due,
         new_left=new_left, course_left=course_left,
         minutes=course_left + drills + math.ceil(due * REVIEW_MINUTES + new_left * NEW_CARD_MINUTES),
         new_planned_before=sum(d.count(TaskKind.NEW_CARDS) for d in past), new_done_before=done_before,
@@ -301,16 +309,16 @@ def today_report(ws: Workspace) -> TodayReport:
 
 def readiness_of(ws: Workspace, u: Unit, exam_id: str, on: date) -> tuple[float, dict[str, float]]:
     """Readiness (metrics.readiness): predicted recall on *on*, overall and per domain."""
-    from studyplan.db.history import card_memories, review_outcomes
+    from studyplan.db.history import recall_by_domain, review_outcomes
 
     exam = ws.exam(exam_id)
     if u.learner_id is None:
         return 0.0, {}
-    memories, totals = card_memories(u.db, u.learner_id, exam.id)
-    n, ok = review_outcomes(u.db, u.learner_id)
-    weights = {d.id: float(d.weight) for d in exam.domains}
-    return metrics.readiness(memories, {d.id: totals.get(d.id, 0) for d in exam.domains}, weights, on,
-                             metrics.retention(n, ok))
+    base = metrics.retention(*review_outcomes(u.db, u.learner_id))
+    found = recall_by_domain(u.db, u.learner_id, exam.id, on, base)
+    empty = metrics.DomainRecall(0, 0.0)
+    return metrics.readiness({d.id: found.get(d.id, empty) for d in exam.domains},
+                             {d.id: float(d.weight) for d in exam.domains})
 
 
 # --------------------------------------------------------------------------- done

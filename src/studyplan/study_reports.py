@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from studyplan.errors import StudyplanError
 from studyplan.stats import DomainStats
-from studyplan.study import plan_labels, readiness_of, required_plan, stored_plan
+from studyplan.study import plan_labels, readiness_of, required_plan
 
 if TYPE_CHECKING:
     from studyplan.cohort import LearnerProgress
@@ -46,17 +46,18 @@ def stats_report(ws: Workspace, exam_id: str | None = None) -> StatsReport:
         retention_by_domain,
         reviews_per_day,
     )
+    from studyplan.db.plans import active_plan_exam
 
     with ws.unit() as u:
-        plan = stored_plan(u)
+        lid, db = u.learner_id, u.db
+        assert lid is not None
+        plan = active_plan_exam(db, lid)  # (exam, exam date): the plan's days are not needed
         if exam_id is None:
             if plan is None:
                 raise StudyplanError("no plan yet: pass --exam, or run 'studyplan plan create' first")
-            exam_id = plan.exam
+            exam_id = plan[0]
         exam = ws.exam(exam_id)
-        lid, db = u.learner_id, u.db
-        assert lid is not None
-        exam_date = plan.exam_date if plan is not None and plan.exam == exam.id else None
+        exam_date = plan[1] if plan is not None and plan[0] == exam.id else None
         on = exam_date if exam_date is not None and exam_date >= ws.today else ws.today
         overall, per_domain = readiness_of(ws, u, exam.id, on)
         counts = domain_card_stats(db, lid, exam.id)

@@ -65,7 +65,7 @@ def test_upgrade_from_the_first_revision_keeps_the_data(db_url):
         conn.execute(text("INSERT INTO learner (id, name, created_at) VALUES (1, 'ada', '2026-01-01 00:00:00')"))
     engine.dispose()
     engine, _ = open_database(db_url)
-    assert current_revision(engine) == "0006"
+    assert current_revision(engine) == "0007"
     engine.dispose()
     assert query(db_url, "SELECT name FROM learner") == [("ada",)]
     assert query(db_url, "SELECT count(*) FROM plan") == [(0,)]

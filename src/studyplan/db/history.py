@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Float, Integer, and_, case, cast, func, literal, select, type_coerce
 from sqlalchemy.orm import Session
 
-from studyplan.db.models import CardRow, CardState, DomainRow, ReviewLog
-from studyplan.forecast import GradeCounts, grade_class
-from studyplan.metrics import MATURE_DAYS, CardMemory
+from studyplan.db.models import CardRow, CardState, DomainRow, ReviewLog, day_number
+from studyplan.forecast import CALIBRATION_DAYS, GRADE_WINDOW, GradeCounts, grade_class
+from studyplan.metrics import MATURE_DAYS, PASS_GRADE, REASK_BELOW, RETENTION_WINDOW, DomainRecall
 from studyplan.sm2 import Sm2State
 
 
@@ -119,42 +119,52 @@ def domain_card_stats(session: Session, learner_id: int, exam: str) -> dict[str,
 
     state = CardState
     introduced = and_(state.card_key.is_not(None), state.suspended.is_(False), state.introduced_on.is_not(None))
-    rows = session.execute(
+    rows = session.execute(  # grouped by domain id: the exam's cards come from the covering index
         select(
-            DomainRow.slug,
-            func.count(CardRow.id),
+            CardRow.domain_id,
+            func.count(),
             func.sum(case((and_(introduced, state.interval >= MATURE_DAYS), 1), else_=0)),
             func.sum(case((and_(introduced, state.interval < MATURE_DAYS), 1), else_=0)),
             func.sum(case((state.suspended.is_(True), 1), else_=0)),
             func.sum(case((state.leech.is_(True), 1), else_=0)),
         )
         .select_from(CardRow)
-        .join(DomainRow, CardRow.domain_id == DomainRow.id)
         .outerjoin(state, and_(state.card_key == CardRow.key, state.learner_id == learner_id))
         .where(CardRow.exam_id == exam, CardRow.retired_at.is_(None))
-        .group_by(DomainRow.slug)
+        .group_by(CardRow.domain_id)
     )
+    slugs = _domain_slugs(session, exam)
     out = {}
-    for slug, total, mature, learning, suspended, leeches in rows:
+    for domain, total, mature, learning, suspended, leeches in rows:
+        if domain not in slugs:
+            continue
         mature, learning, suspended, leeches = (int(x or 0) for x in (mature, learning, suspended, leeches))
-        out[slug] = {"total": total, "new": total - mature - learning - suspended, "learning": learning,
-                     "mature": mature, "suspended": suspended, "leeches": leeches}
+        out[slugs[domain]] = {"total": total, "new": total - mature - learning - suspended, "learning": learning,
+                              "mature": mature, "suspended": suspended, "leeches": leeches}
     return out
 
 
 def retention_by_domain(session: Session, learner_id: int, exam: str, since: date) -> dict[str, tuple[int, int]]:
     """Per domain slug: (reviews of already-learned cards since *since*, of which passed with >= 3)."""
 
-    rows = session.execute(
-        select(DomainRow.slug, func.count(), func.sum(case((ReviewLog.grade >= 3, 1), else_=0)))
-        .select_from(ReviewLog)
-        .join(CardRow, CardRow.key == ReviewLog.card_key)
-        .join(DomainRow, CardRow.domain_id == DomainRow.id)
+    per_card = (  # the reviews counted per card first: one card lookup per card, not per review
+        select(ReviewLog.card_key, func.count().label("n"),
+               func.sum(case((ReviewLog.grade >= PASS_GRADE, 1), else_=0)).label("ok"))
         .where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(False), ReviewLog.review_day >= since,
-               ReviewLog.prev_repetitions > 0, CardRow.exam_id == exam)
-        .group_by(DomainRow.slug)
-    )
-    return {slug: (n, int(ok or 0)) for slug, n, ok in rows}
+               ReviewLog.prev_repetitions > 0)
+        .group_by(ReviewLog.card_key)
+        .subquery())
+    rows = session.execute(
+        select(CardRow.domain_id, func.sum(per_card.c.n), func.sum(per_card.c.ok))
+        .join(per_card, CardRow.key == per_card.c.card_key)
+        .where(CardRow.exam_id == exam)
+        .group_by(CardRow.domain_id))
+    slugs = _domain_slugs(session, exam)
+    return {slugs[domain]: (int(n), int(ok or 0)) for domain, n, ok in rows if domain in slugs}
+
+
+def _domain_slugs(session: Session, exam: str) -> dict[int, str]:
+    return dict(session.execute(select(DomainRow.id, DomainRow.slug).where(DomainRow.exam_id == exam)).all())
 
 
 def leech_cards(session: Session, learner_id: int, exam: str) -> list[tuple[str, str]]:
@@ -179,58 +189,65 @@ def introduced_per_day(session: Session, learner_id: int, start: date, end: date
 
 
 def grade_counts(session: Session, learner_id: int, exams: list[str]) -> GradeCounts:
-    """The learner's grades by class: first exposures, reviews, same-day re-asks."""
+    """The learner's grades by class: first exposures and reviews among their last
+    forecast.GRADE_WINDOW grades, re-asks among as many re-asks, and their days of history
+    (counted up to forecast.CALIBRATION_DAYS, all calibration asks)."""
 
-    first = case((ReviewLog.prev_easiness.is_(None), 1), else_=0)  # the card's first grade
-    rows = session.execute(
-        select(ReviewLog.practice, first, ReviewLog.grade, func.count())
-        .join(CardRow, CardRow.key == ReviewLog.card_key)
-        .where(ReviewLog.learner_id == learner_id, ReviewLog.drill.is_(False), CardRow.exam_id.in_(exams))
-        .group_by(ReviewLog.practice, first, ReviewLog.grade))
+    def recent(practice: bool, *columns):
+        return (select(*columns)
+                .join(CardRow, CardRow.key == ReviewLog.card_key)
+                .where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(practice),
+                       ReviewLog.drill.is_(False), CardRow.exam_id.in_(exams))
+                .order_by(ReviewLog.review_day.desc())  # the history index, read backwards
+                .limit(GRADE_WINDOW)
+                .subquery())
+
+    graded = recent(False, case((ReviewLog.prev_easiness.is_(None), 1), else_=0).label("first"), ReviewLog.grade)
     intro, reviews = [0, 0, 0, 0], [0, 0, 0, 0]
-    reasks = passed = 0
-    for practice, is_first, grade, n in rows:
-        if practice:
-            reasks += n
-            passed += n if grade >= 4 else 0
-        elif is_first:
-            intro[grade_class(grade)] += n
-        else:
-            reviews[grade_class(grade)] += n
-    days = session.scalar(select(func.count(func.distinct(ReviewLog.review_day)))
-                          .where(ReviewLog.learner_id == learner_id)) or 0
-    return GradeCounts(tuple(intro), tuple(reviews), reasks, passed, int(days))  # type: ignore[arg-type]
+    for is_first, grade, n in session.execute(select(graded.c.first, graded.c.grade, func.count())
+                                              .group_by(graded.c.first, graded.c.grade)):
+        (intro if is_first else reviews)[grade_class(grade)] += n
+    reasked = recent(True, ReviewLog.grade)
+    reasks, passed = session.execute(
+        select(func.count(), func.sum(case((reasked.c.grade >= REASK_BELOW, 1), else_=0)))).one()
+    days = session.scalar(select(func.count()).select_from(
+        select(ReviewLog.review_day).where(ReviewLog.learner_id == learner_id).distinct()
+        .limit(CALIBRATION_DAYS).subquery())) or 0
+    return GradeCounts(tuple(intro), tuple(reviews), int(reasks or 0), int(passed or 0),  # type: ignore[arg-type]
+                       int(days))
 
 
-def card_memories(session: Session, learner_id: int, exam: str) -> tuple[list[CardMemory], dict[str, int]]:
-    """The learner's introduced cards of *exam* for the forgetting model, and the number
-    of active cards per domain slug (suspended and retired cards left out of both)."""
-    live = and_(CardRow.exam_id == exam, CardRow.retired_at.is_(None))
-    memories: list[CardMemory] = []
-    for slug, interval, due, n in session.execute(  # grouped: cards alike share one object
-            select(DomainRow.slug, CardState.interval, CardState.due, func.count())
-            .join(CardRow, CardRow.key == CardState.card_key)
-            .join(DomainRow, CardRow.domain_id == DomainRow.id)
-            .where(CardState.learner_id == learner_id, CardState.introduced_on.is_not(None),
-                   CardState.suspended.is_(False), live)
-            .group_by(DomainRow.slug, CardState.interval, CardState.due)):
-        memories.extend([CardMemory(slug, interval, due)] * n)
-    suspended = select(CardState.card_key).where(CardState.learner_id == learner_id, CardState.suspended.is_(True))
-    totals = dict(session.execute(
-        select(DomainRow.slug, func.count(CardRow.id))
-        .join(DomainRow, CardRow.domain_id == DomainRow.id)
-        .where(live, CardRow.key.not_in(suspended))
-        .group_by(DomainRow.slug)).all())
-    return memories, totals
+def recall_by_domain(session: Session, learner_id: int, exam: str, on: date,
+                     base: float) -> dict[str, DomainRecall]:
+    """Per domain slug of *exam*: its active cards (suspended and retired left out) and the
+    sum of their predicted recall on *on* (metrics.card_recall, summed in SQL: one pass over
+    the exam's cards, however many the learner has studied)."""
+    due = type_coerce(CardState.due, Integer)
+    last = due - CardState.interval
+    elapsed = case((last > day_number(on), 0), else_=day_number(on) - last)
+    studied = and_(CardState.suspended.is_(False), CardState.introduced_on.is_not(None),
+                   CardState.interval > 0, CardState.due.is_not(None))
+    recall = case((studied, func.power(literal(base, Float), cast(elapsed, Float) / CardState.interval)))
+    rows = session.execute(
+        select(CardRow.domain_id, func.count(), func.count(case((CardState.suspended.is_(True), 1))),
+               func.sum(recall))
+        .outerjoin(CardState, and_(CardState.card_key == CardRow.key, CardState.learner_id == learner_id))
+        .where(CardRow.exam_id == exam, CardRow.retired_at.is_(None))
+        .group_by(CardRow.domain_id)).all()
+    slugs = _domain_slugs(session, exam)
+    return {slugs[domain]: DomainRecall(int(n) - int(suspended), float(total or 0.0))
+            for domain, n, suspended, total in rows if domain in slugs}
 
 
 def review_outcomes(session: Session, learner_id: int) -> tuple[int, int]:
-    """(reviews of learned cards, of which passed with grade >= 3): the learner's retention."""
-
-    n, ok = session.execute(
-        select(func.count(), func.sum(case((ReviewLog.grade >= 3, 1), else_=0)))
-        .where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(False), ReviewLog.prev_repetitions > 0)
-    ).one()
+    """(reviews of learned cards, of which passed with grade >= 3) over the learner's last
+    metrics.RETENTION_WINDOW such reviews: the learner's retention."""
+    recent = (select(ReviewLog.grade)
+              .where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(False), ReviewLog.prev_repetitions > 0)
+              .order_by(ReviewLog.review_day.desc())
+              .limit(RETENTION_WINDOW)
+              .subquery())
+    n, ok = session.execute(select(func.count(), func.sum(case((recent.c.grade >= PASS_GRADE, 1), else_=0)))).one()
     return int(n or 0), int(ok or 0)
 
 

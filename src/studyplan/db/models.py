@@ -47,6 +47,11 @@ class DayNumber(TypeDecorator):
         return None if value is None else date.fromordinal(value + _EPOCH_ORDINAL)
 
 
+def day_number(day: date) -> int:
+    """*day* as the integer a DayNumber column stores, for arithmetic in SQL."""
+    return day.toordinal() - _EPOCH_ORDINAL
+
+
 class EpochMillis(TypeDecorator):
     """A naive `datetime` stored as whole milliseconds since 1970-01-01 00:00 of the same clock
     (no time zone is implied or converted: the value read back is the value written, to the
@@ -123,10 +128,12 @@ class CardRow(Base):
     the card id people and deck files use."""
 
     __tablename__ = "card"
+    # An exam's live cards by domain, read from the index alone (readiness, totals).
+    __table_args__ = (Index("ix_card_exam_live", "exam_id", "retired_at", "domain_id"),)
 
     key: Mapped[int] = mapped_column(primary_key=True)
     id: Mapped[str] = mapped_column(String(120), unique=True)
-    exam_id: Mapped[str] = mapped_column(ForeignKey("exam.id"), index=True)
+    exam_id: Mapped[str] = mapped_column(ForeignKey("exam.id"))
     domain_id: Mapped[int] = mapped_column(ForeignKey("domain.id"), index=True)
     front: Mapped[str] = mapped_column(Text)
     back: Mapped[str] = mapped_column(Text)

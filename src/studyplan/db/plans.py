@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from studyplan.db.models import CourseLog, PlanDay, PlanRow, PlanTask
@@ -19,27 +20,42 @@ def _join(values) -> str:
 
 
 def save_plan(session: Session, learner_id: int, plan: Plan, now: datetime) -> int:
-    """Store *plan* as the learner's active plan; the previous one is kept inactive."""
+    """Store *plan* as the learner's active plan; the previous one is kept inactive.
+
+    Rows go in as three bulk inserts (plan, days, tasks), not ORM objects: a 26-week plan
+    has thousands of tasks, and the flush of that many objects cost most of `plan create`."""
     session.execute(update(PlanRow).where(PlanRow.learner_id == learner_id, PlanRow.active.is_(True))
                     .values(active=False))
-    row = PlanRow(
+    stored = session.execute(insert(PlanRow).values(
         learner_id=learner_id, exam_id=plan.exam, background=plan.background, start=plan.start,
         exam_date=plan.exam_date, minutes_per_day=plan.minutes_per_day, study_days=_join(plan.study_weekdays),
         days_off=_join(d.isoformat() for d in plan.days_off), created_at=now, active=True,
         long_days=_join(plan.long_days), new_cards_limit=plan.new_cards_limit,
         skip_courses=_join(plan.skip_courses), notes="\n".join(plan.notes),
-    )
-    for day in plan.days:
-        drow = PlanDay(day=day.date, phase=day.phase, minutes=day.minutes)
-        drow.tasks = [
-            PlanTask(position=i, kind=str(t.kind), title=t.label, domain=t.domain, count=t.count, minutes=t.minutes,
-                     course_id=t.course_id, module=t.module, continued=t.continued)
-            for i, t in enumerate(day.tasks)
-        ]
-        row.days.append(drow)
-    session.add(row)
-    session.flush()
-    return row.id
+    ))
+    key = cast("CursorResult[Any]", stored).inserted_primary_key
+    assert key is not None
+    plan_id: int = key[0]
+    if not plan.days:
+        return plan_id
+    # Day ids read back by date (one row per day): no RETURNING, which SQLite has only since 3.35.
+    session.execute(insert(PlanDay), [dict(plan_id=plan_id, day=day.date, phase=day.phase, minutes=day.minutes)
+                                      for day in plan.days])
+    day_ids = dict(session.execute(select(PlanDay.day, PlanDay.id).where(PlanDay.plan_id == plan_id)).all())
+    tasks = [dict(plan_day_id=day_ids[day.date], position=i, kind=str(t.kind), title=t.label, domain=t.domain,
+                  count=t.count, minutes=t.minutes, course_id=t.course_id, module=t.module, continued=t.continued)
+             for day in plan.days for i, t in enumerate(day.tasks)]
+    if tasks:
+        session.execute(insert(PlanTask), tasks)
+    return plan_id
+
+
+def active_plan_exam(session: Session, learner_id: int) -> tuple[str, date] | None:
+    """(exam, exam date) of the learner's active plan, or None, without reading its days."""
+    row = session.execute(select(PlanRow.exam_id, PlanRow.exam_date)
+                          .where(PlanRow.learner_id == learner_id, PlanRow.active.is_(True))
+                          .order_by(PlanRow.id.desc()).limit(1)).first()
+    return None if row is None else (row[0], row[1])
 
 
 def _kind(value: str) -> TaskKind:
