@@ -45,7 +45,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from studyplan.db.engine import open_database
+from studyplan.db.engine import driver_transaction, open_database
 from studyplan.db.models import CardRow, DomainRow
 from studyplan.db.reviews import due_cards, grade_card, new_cards
 from studyplan.metrics import split_by_weight
@@ -257,6 +257,20 @@ def grade_orm(sessions, lid: int, queue: list[QueueCard]) -> float:
     return (time.perf_counter() - t0) / len(queue)
 
 
+def grade_driver(engine, lid: int, queue: list[QueueCard]) -> float:
+    """Seconds per card as the review screen grades: grade_card in a driver_transaction (no
+    ORM session) plus the next card's row, committed."""
+    now = datetime.combine(TODAY, datetime.min.time()).replace(hour=9)
+    t0 = time.perf_counter()
+    for i, card in enumerate(queue):
+        with driver_transaction(engine) as tx:
+            result = grade_card(tx, lid, card, GRADES[i % len(GRADES)], now, TODAY, 5.0)
+            assert result.log_id is not None, result.skipped
+            if i + 1 < len(queue):
+                tx.execute(RAW_CARD.replace("?", ":id"), {"id": queue[i + 1].card_id}).fetchone()
+    return (time.perf_counter() - t0) / len(queue)
+
+
 RAW_STATE = ("SELECT card.key, easiness, interval, repetitions, due, lapses, introduced_on, leech FROM card "
              "JOIN card_state ON card_state.card_key = card.key AND learner_id = ? WHERE card.id = ?")
 RAW_UPDATE = ("UPDATE card_state SET easiness = ?, interval = ?, repetitions = ?, due = ?, lapses = ?, leech = ? "
@@ -460,12 +474,18 @@ def main() -> int:
 
         # (b) grade and show the next -------------------------------------------------
         queue = [c for c in orm_queue if not c.is_new][:GRADED]
-        orm_runs, raw_runs, loop_runs = [], [], []
+        orm_runs, driver_runs, raw_runs, loop_runs = [], [], [], []
         for r in range(GRADE_REPEATS):
             db = copy_database(built, work / f"grade-orm-{r}.db")
             engine, sessions = open_database(str(db))
             try:
                 orm_runs.append(grade_orm(sessions, 1, queue))
+            finally:
+                engine.dispose()
+            db = copy_database(built, work / f"grade-driver-{r}.db")
+            engine, _ = open_database(str(db))
+            try:
+                driver_runs.append(grade_driver(engine, 1, queue))
             finally:
                 engine.dispose()
             db = copy_database(built, work / f"grade-raw-{r}.db")
@@ -477,10 +497,12 @@ def main() -> int:
             db = copy_database(built, work / f"grade-loop-{r}.db")
             per_card, graded = session_loop(db, 1)
             loop_runs.append(per_card)
-        orm_card, raw_card, loop_card = (statistics.median(x) for x in (orm_runs, raw_runs, loop_runs))
+        orm_card, driver_card, raw_card, loop_card = (statistics.median(x) for x in (orm_runs, driver_runs, raw_runs,
+                                                                                     loop_runs))
         print(f"\n(b) grade and show the next card: {len(queue)} cards, one committed transaction each "
               f"(median of {GRADE_REPEATS} runs, each on a fresh copy)")
         print(f"  grade_card + next row (SQLAlchemy)  {orm_card * 1000:7.3f} ms/card")
+        print(f"  grade_card + next row (driver tx)   {driver_card * 1000:7.3f} ms/card (as the review screen grades)")
         print(f"  raw sqlite3, same reads and writes  {raw_card * 1000:7.3f} ms/card")
         print(f"  ReviewSession loop (product)        {loop_card * 1000:7.3f} ms/card ({graded} cards graded)")
         print(f"  ratio SQLAlchemy / raw: {orm_card / raw_card:.2f}x  (target <= 5x: {verdict(orm_card <= 5 * raw_card)}); "

@@ -3,9 +3,10 @@ terminal renders), the progress line, the keys, and the console it talks through
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 REVEAL, QUIT, UNDO, SUSPEND, EDIT = "reveal", "quit", "undo", "suspend", "edit"
 GRADE_HELP = "grade: 0 blackout · 1 wrong · 2 almost · 3 hard · 4 hesitant · 5 perfect"
@@ -68,15 +69,23 @@ class QueueCard:
     drill: bool = False  # served as a drill: graded as practice, the schedule unchanged
 
 
-def interleave(cards: list[QueueCard]) -> list[QueueCard]:
-    """Round-robin over domains, each domain keeping its own order; the most overdue domain leads."""
-    by_domain: dict[str, list[QueueCard]] = {}
+T = TypeVar("T")
+
+
+def _domain(card: Any) -> object:
+    return card.domain
+
+
+def interleave(cards: Sequence[T], lane: Callable[[T], object] = _domain) -> list[T]:
+    """Round-robin over domains (or another *lane*), each keeping its own order; the lane
+    of the first card leads (for due cards: the most overdue domain)."""
+    by_lane: dict[object, list[T]] = {}
     for card in cards:
-        by_domain.setdefault(card.domain, []).append(card)
-    lanes = list(by_domain.values())
-    out: list[QueueCard] = []
-    for i in range(max((len(lane) for lane in lanes), default=0)):
-        out.extend(lane[i] for lane in lanes if i < len(lane))
+        by_lane.setdefault(lane(card), []).append(card)
+    lanes = list(by_lane.values())
+    out: list[T] = []
+    for i in range(max((len(each) for each in lanes), default=0)):
+        out.extend(each[i] for each in lanes if i < len(each))
     return out
 
 

@@ -83,8 +83,10 @@ class ReviewSession:
     def __init__(self, transaction: Callable, learner_id: int, queue: list[QueueCard], today: date,
                  now: Callable[[], datetime], clock: Callable[[], float] = time.monotonic,
                  where: Callable[[QueueCard], str] = lambda card: card.source,
-                 reasks: Sequence[QueueCard] = ()):
+                 reasks: Sequence[QueueCard] = (), grade_transaction: Callable | None = None):
         self.transaction = transaction
+        # A grade, once per card, may run without an ORM session (`Workspace.grade_transaction`).
+        self.grade_transaction = grade_transaction or transaction
         self.learner_id = learner_id
         self.pending: deque[QueueCard] = deque(queue)
         queued = {c.card_id for c in queue}
@@ -160,7 +162,7 @@ class ReviewSession:
 
     def _grade(self, console: Console, card: QueueCard, grade: int, practice: bool, seconds: float) -> None:
         try:
-            with self.transaction() as db:
+            with self.grade_transaction() as db:
                 result = grade_card(db, self.learner_id, card, grade, self.now(), self.today, seconds, practice,
                                     drill=card.drill)
         except NotSaved as exc:

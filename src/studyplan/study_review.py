@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 
 from studyplan import metrics
 from studyplan.errors import StudyplanError, did_you_mean
-from studyplan.plan import Plan, TaskKind
+from studyplan.plan import TaskKind
 from studyplan.queue import QueueCard
 from studyplan.session import Outcome, ReviewSession
-from studyplan.study import FOUNDATIONS, plan_exams, stored_plan
+from studyplan.study import FOUNDATIONS, plan_exams
 
 if TYPE_CHECKING:
+    from studyplan.db.reviews import PlanToday
     from studyplan.workspace import Unit, Workspace
 
 DEFAULT_NEW_PER_DAY = 20   # without a plan; Anki's default too
@@ -48,14 +49,14 @@ class ReviewStart:
 
 def start_review(ws: Workspace, options: ReviewOptions) -> ReviewStart:
     """Today's queue and any re-asks left from an earlier sitting today, as a session."""
-    from studyplan.db.reviews import pending_reasks
+    from studyplan.db.reviews import pending_reasks, plan_today
 
     o = options
     if sum((o.new_only, o.reviews_only, o.drill)) > 1:
         raise StudyplanError("--new-only, --reviews-only and --drill exclude each other")
     with ws.unit() as u:
         assert u.learner_id is not None
-        plan = stored_plan(u)
+        plan = plan_today(u.db, u.learner_id, ws.today)  # the plan's exam and today's tasks only
         queue = review_queue(ws, u, plan, o.max_cards, o.domain, o.new_only, o.reviews_only, o.exam, o.drill)
         # Re-asks of cards graded below 4 today come back after the queue, even after a restart.
         reasks = [] if o.drill or o.new_only else [
@@ -69,7 +70,8 @@ def start_review(ws: Workspace, options: ReviewOptions) -> ReviewStart:
             hint = f" To get ahead of the plan: studyplan review --exam {plan.exam}; to drill: studyplan review --drill"
         return ReviewStart(None, "Nothing to review now." + hint)
     session = ReviewSession(ws.transaction, learner, queue, ws.today, ws.now,
-                            where=lambda card: card_location(ws, card), reasks=reasks)
+                            where=lambda card: card_location(ws, card), reasks=reasks,
+                            grade_transaction=ws.grade_transaction)
     return ReviewStart(session)
 
 
@@ -80,7 +82,7 @@ def shown_with_current_names(ws: Workspace, cards: list[QueueCard]) -> list[Queu
     return with_current_names(cards, {e.id: e.renames for e in ws.catalog.exams.values()}, ws.today)
 
 
-def _domain_owner(ws: Workspace, plan: Plan, domain: str) -> str:
+def _domain_owner(ws: Workspace, plan: PlanToday, domain: str) -> str:
     exam = ws.exam(plan.exam)
     if domain in {d.id for d in exam.domains}:
         return exam.id
@@ -89,19 +91,22 @@ def _domain_owner(ws: Workspace, plan: Plan, domain: str) -> str:
     return exam.id
 
 
-def _all_domains(ws: Workspace, plan: Plan | None, exam_id: str) -> set[str]:
+def _all_domains(ws: Workspace, plan: PlanToday | None, exam_id: str) -> set[str]:
     domains = {d.id for d in ws.exam(exam_id).domains}
     if plan is not None and plan.background == "pivoting" and FOUNDATIONS in ws.catalog.exams:
         domains |= {d.id for d in ws.catalog.exam(FOUNDATIONS).domains}
     return domains
 
 
-def review_queue(ws: Workspace, u: Unit, plan: Plan | None, max_cards: int | None = None,
+def review_queue(ws: Workspace, u: Unit, plan: PlanToday | None, max_cards: int | None = None,
                  domain: str | None = None, new_only: bool = False, reviews_only: bool = False,
                  exam: str | None = None, drill: bool = False) -> list[QueueCard]:
     """Today's queue: due cards (most overdue first, domains interleaved), today's new
     cards, then today's planned drills. With *drill*, only drills: introduced cards that
-    are not due, weakest first, heavy domains first."""
+    are not due, weakest first, heavy domains first.
+
+    With *max_cards*, each part reads only what still fits: no new cards or drills are
+    looked up once the due cards fill it."""
     from studyplan.db.reviews import (
         drill_cards,
         drills_on,
@@ -122,13 +127,18 @@ def review_queue(ws: Workspace, u: Unit, plan: Plan | None, max_cards: int | Non
     lid = u.learner_id
     assert lid is not None
     db = u.db
-    planned_day = plan.day(ws.today) if plan is not None else None
-    today_tasks = planned_day.tasks if planned_day is not None else ()
-    due = [] if (new_only or drill) else due_cards(db, lid, ws.today, domain=domain)
-    if plan is not None:
-        due = [c for c in due if c.exam in set(plan_exams(plan.exam, plan.background))]
-    fresh = []
-    if not reviews_only and not drill and exam_id:
+    today_tasks = plan.tasks if plan is not None else ()
+    exams = plan_exams(plan.exam, plan.background) if plan is not None else None
+    due = [] if (new_only or drill) else due_cards(db, lid, ws.today, exams, domain=domain, limit=max_cards)
+
+    fresh: list[QueueCard] = []
+
+    def room(count: int) -> int:
+        """*count* capped at the room left in the queue: the first k cards of an
+        interleaving take at most k from each domain."""
+        return count if max_cards is None else min(count, max(0, max_cards - len(due) - len(fresh)))
+
+    if not reviews_only and not drill and exam_id and room(1):
         if plan is not None and not exam:
             wanted: dict[tuple[str, str], int] = {}
             for t in today_tasks:
@@ -138,13 +148,15 @@ def review_queue(ws: Workspace, u: Unit, plan: Plan | None, max_cards: int | Non
         else:
             weights = {d.id: d.weight for d in ws.exam(exam_id).domains}
             wanted = {(exam_id, d): n for d, n in metrics.split_by_weight(DEFAULT_NEW_PER_DAY, weights).items()}
+        found: list[QueueCard] = []  # room() is measured before any: owners' cards interleave at the end
         for owner in sorted({o for o, _ in wanted}):
             done = introduced_on(db, lid, ws.today, owner)
-            per_domain = {d: max(0, n - done.get(d, 0)) for (o, d), n in wanted.items()
+            per_domain = {d: room(max(0, n - done.get(d, 0))) for (o, d), n in wanted.items()
                           if o == owner and (domain is None or d == domain)}
-            fresh.extend(new_cards(db, lid, owner, per_domain))
+            found.extend(new_cards(db, lid, owner, per_domain))
+        fresh = interleave(found)
     drills = []
-    if exam_id and (drill or not (new_only or reviews_only)):
+    if exam_id and (drill or not (new_only or reviews_only)) and room(1):
         planned = {t.domain: t.count for t in today_tasks if t.kind == TaskKind.DRILL} if not exam else {}
         if drill and not planned:
             weights = {d.id: d.weight for d in ws.exam(exam_id).domains}
@@ -155,8 +167,8 @@ def review_queue(ws: Workspace, u: Unit, plan: Plan | None, max_cards: int | Non
             per_domain = {domain: max_cards or DEFAULT_DRILLS}
         order = sorted(per_domain, key=lambda d: -_weight(ws, exam_id, d))
         drills = [replace(c, drill=True) for c in drill_cards(db, lid, exam_id, ws.today,
-                                                              {d: per_domain[d] for d in order})]
-    queue = due + interleave(fresh) + drills
+                                                              {d: room(per_domain[d]) for d in order})]
+    queue = due + fresh + drills
     return queue[:max_cards] if max_cards is not None else queue
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from studyplan.catalog import Catalog, Exam
     from studyplan.db.cards import SyncResult
+    from studyplan.db.engine import DriverTransaction
     from studyplan.decks import Problem
 
 SYNC_ATTEMPTS = 3
@@ -231,6 +232,18 @@ class Workspace:
                     yield session
                 finally:
                     self.__dict__["_current"] = None
+
+    @contextmanager
+    def grade_transaction(self) -> Iterator[DriverTransaction]:
+        """A short transaction on the database driver's own connection, without an ORM
+        session: the review screen's one grade per card (see `db.reviews.grade_card`). It
+        commits as a whole or not at all, like `transaction`."""
+        from studyplan.db.engine import driver_transaction, translate_errors
+
+        _ = self._sessions  # opened (and migrated) once
+        self._check_same_file()
+        with translate_errors(self.db_location), driver_transaction(self._engine) as tx:
+            yield tx
 
     @contextmanager
     def unit(self, sync: bool = True, create_learner: bool = True) -> Iterator[Unit]:

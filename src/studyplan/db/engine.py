@@ -439,3 +439,55 @@ def describe_error(exc: BaseException, location: str | None = None) -> str:
     else:
         line = f"unexpected error ({type(exc).__name__}): {_first_line(exc)}"
     return redact(line, location)
+
+
+class DriverTransaction:
+    """One transaction on a pooled connection's own driver cursor: statements in the
+    driver's parameter style (sqlite3 ":name", psycopg "%(name)s"), no ORM session and no
+    statement compiled. A driver error is raised as SQLAlchemy's (`translate_errors`
+    turns it into one line)."""
+
+    def __init__(self, connection, dialect) -> None:
+        self.connection = connection
+        self.sqlite = dialect.name == "sqlite"
+        self.cursor = connection.cursor()
+        self.error = dialect.loaded_dbapi.Error
+
+    def execute(self, sql: str, params: dict | None = None):
+        """Run *sql* and return the driver's cursor."""
+        try:
+            self.cursor.execute(sql, params or {})
+        except self.error as exc:
+            raise DBAPIError.instance(sql, params, exc, self.error) from exc
+        return self.cursor
+
+    def commit(self) -> None:
+        try:
+            self.connection.commit()
+        except self.error as exc:
+            raise DBAPIError.instance("COMMIT", None, exc, self.error) from exc
+
+
+@contextmanager
+def driver_transaction(engine: Engine) -> Iterator[DriverTransaction]:
+    """A short write transaction on the driver's connection, for the statements run once
+    per card shown (a grade). On SQLite it begins IMMEDIATE, as every write here does, so
+    it waits on another writer and never fails on upgrading a read lock. It commits when
+    the block ends (at synchronous = FULL the commit returns once the WAL is on disk) and
+    rolls back on any failure."""
+    raw = engine.raw_connection()
+    try:
+        tx = DriverTransaction(raw.driver_connection, engine.dialect)
+        if tx.sqlite:
+            tx.execute("BEGIN IMMEDIATE")
+        try:
+            yield tx
+            tx.commit()
+        except BaseException:
+            try:
+                raw.driver_connection.rollback()  # type: ignore[union-attr]
+            except tx.error:
+                pass  # the connection is gone: nothing of the transaction was kept
+            raise
+    finally:
+        raw.close()  # back to the pool

@@ -8,14 +8,28 @@ Three statements on the DBAPI cursor (not ORM objects) keep a grade near SQLite'
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
 
-from sqlalchemy import Connection, CursorResult, and_, case, delete, func, insert, select, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Date,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
+from studyplan.db.engine import DriverTransaction
 from studyplan.db.models import (
     CardRow,
     CardState,
@@ -27,6 +41,7 @@ from studyplan.db.models import (
     ReviewLog,
 )
 from studyplan.metrics import is_leech
+from studyplan.plan import Task, TaskKind
 from studyplan.queue import QueueCard, SuspendedCard, interleave
 from studyplan.sm2 import Sm2State, review
 
@@ -46,22 +61,93 @@ _ANY_PRACTICE = ReviewLog.practice.in_([False, True])
 _CARD_COLUMNS = (CardRow.id, CardRow.exam_id, DomainRow.slug, CardRow.front, CardRow.back, CardRow.source)
 
 
-def due_cards(session: Session, learner_id: int, today: date, exam: str | None = None,
+@dataclass(frozen=True, slots=True)
+class PlanToday:
+    """What the queue needs of the learner's active plan: its exam, background and the
+    tasks planned on one day (none outside the plan)."""
+    exam: str
+    background: str
+    tasks: tuple[Task, ...]
+
+
+# The queue's own queries are plain SQL (`text`): a review starts in a fresh process, where
+# compiling an ORM select costs milliseconds each; a text statement costs microseconds.
+_ACTIVE_PLAN = text(
+    "SELECT p.exam_id, p.background, t.kind, t.domain, t.count FROM plan p "
+    "LEFT JOIN plan_day d ON d.plan_id = p.id AND d.day = :day "
+    "LEFT JOIN plan_task t ON t.plan_day_id = d.id "
+    "WHERE p.id = (SELECT max(id) FROM plan WHERE learner_id = :learner AND active = :yes) "
+    "ORDER BY t.position").bindparams(bindparam("day", type_=Date))
+
+
+def plan_today(session: Session, learner_id: int, day: date) -> PlanToday | None:
+    """The active plan's exam and background with the tasks of *day*, or None without a
+    plan; one indexed read of the plan row, its day and that day's tasks (not the plan)."""
+    rows = session.connection().execute(_ACTIVE_PLAN, {"learner": learner_id, "day": day, "yes": True}).all()
+    if not rows:
+        return None
+    tasks = tuple(Task(kind=_task_kind(kind), count=count, domain=domain) for _e, _b, kind, domain, count in rows
+                  if kind is not None)
+    return PlanToday(rows[0][0], rows[0][1], tasks)
+
+
+def _task_kind(value: str) -> TaskKind:
+    try:
+        return TaskKind(value)
+    except ValueError:
+        return TaskKind.FREE
+
+
+# Every card due for the learner, only what orders it: the (learner, due) index, then each
+# card's row by its key. The texts are read afterwards for the cards the queue keeps.
+_DUE = ('SELECT s.card_key, s.due, d.slug FROM card_state s JOIN card c ON c."key" = s.card_key '
+        "JOIN domain d ON d.id = c.domain_id "
+        "WHERE s.learner_id = :learner AND s.due <= :today AND s.suspended = :no AND c.retired_at IS NULL")
+_DUE_ORDER = ' ORDER BY s.due, c.position, s.card_key'
+_TEXTS = text('SELECT c."key", c.id, c.exam_id, c.front, c.back, c.source FROM card c WHERE c."key" IN :keys'
+              ).bindparams(bindparam("keys", expanding=True))
+_TEXT_BATCH = 500  # keys per IN list: well under every driver's parameter limit
+
+
+@functools.lru_cache(maxsize=8)
+def _due_query(exams: bool, domain: bool):
+    sql = _DUE + (" AND c.exam_id IN :exams" if exams else "") + (" AND d.slug = :domain" if domain else "")
+    query = text(sql + _DUE_ORDER)
+    return query.bindparams(bindparam("exams", expanding=True)) if exams else query
+
+
+def due_cards(session: Session, learner_id: int, today: date, exams: Sequence[str] | None = None,
               domain: str | None = None, limit: int | None = None) -> list[QueueCard]:
-    """Cards due today or earlier, most overdue first, domains interleaved."""
-    query = (
-        select(*_CARD_COLUMNS, CardState.due)
-        .join(CardState, and_(CardState.card_key == CardRow.key, CardState.learner_id == learner_id))
-        .join(DomainRow, CardRow.domain_id == DomainRow.id)
-        .where(CardState.due <= today, CardState.suspended.is_(False), CardRow.retired_at.is_(None))
-        .order_by(CardState.due, CardRow.position)
-    )
-    if exam:
-        query = query.where(CardRow.exam_id == exam)
+    """Cards due today or earlier, most overdue first, domains interleaved: the first
+    *limit* of them (all without one). Only *exams*' cards when given.
+
+    The order comes from one query over the due cards' keys, due days and domains; the
+    texts are read only for the cards kept.
+    """
+    connection = session.connection()
+    params: dict = {"learner": learner_id, "today": _to_day(today, None), "no": False}
+    if exams is not None:
+        if not exams:
+            return []
+        params["exams"] = list(exams)
     if domain:
-        query = query.where(DomainRow.slug == domain)
-    cards = [QueueCard(r[0], r[1], r[2], r[3], r[4], r[5], False, r[6]) for r in session.execute(query)]
-    return interleave(cards)[:limit] if limit is not None else interleave(cards)
+        params["domain"] = domain
+    rows = connection.execute(_due_query(exams is not None, bool(domain)), params).all()
+    kept = interleave(rows, lane=lambda row: row[2])[:limit]
+    return _with_texts(connection, [(key, slug, False, _from_day(due, None)) for key, due, slug in kept])
+
+
+def _with_texts(connection: Connection, picked: list[tuple[int, str, bool, date | None]]) -> list[QueueCard]:
+    """QueueCards of (key, domain slug, new, due), in that order, with their texts read by key."""
+    texts: dict[int, tuple] = {}
+    keys = [key for key, *_ in picked]
+    for i in range(0, len(keys), _TEXT_BATCH):
+        texts.update((r[0], r) for r in connection.execute(_TEXTS, {"keys": keys[i:i + _TEXT_BATCH]}))
+    cards = []
+    for key, slug, new, due in picked:
+        _k, card_id, exam, front, back, source = texts[key]
+        cards.append(QueueCard(card_id, exam, slug, front, back, source, new, due))
+    return cards
 
 
 def new_cards(session: Session, learner_id: int, exam: str, per_domain: dict[str, int]) -> list[QueueCard]:
@@ -105,10 +191,11 @@ def introduced_on(session: Session, learner_id: int, day: date, exam: str) -> di
     return dict(rows.all())
 
 
-# Grading runs once per card shown, at the floor: three statements on the DBAPI cursor of
-# the transaction's connection (no ORM unit of work, no statement compiled, no result
-# objects: each costs microseconds, not tens of them). A driver error is raised as
-# SQLAlchemy's (`_Cursor`), so `translate_errors` still turns it into one line. One
+# Grading runs once per card shown, at the floor: three statements on the driver's cursor
+# (no ORM unit of work, no statement compiled, no result objects: each costs microseconds,
+# not tens of them); the review screen runs them in a `driver_transaction`, without an ORM
+# session at all. A driver error is raised as SQLAlchemy's, so `translate_errors` still
+# turns it into one line. One
 # indexed read finds the card's key and its state; then one UPDATE of the state (or the
 # first INSERT of a new card's state) and one INSERT of the log row. The values are
 # converted with the models' own column types.
@@ -128,6 +215,7 @@ class _GradeSql:
     update_state: str
     insert_log: str
     returning: bool  # the log id comes back with RETURNING (else the cursor's lastrowid)
+    serialise: str   # a server database: lock the learner's row first (see _serialise_learner)
 
 
 @functools.cache
@@ -152,6 +240,7 @@ def _grade_sql(sqlite: bool) -> _GradeSql:
         insert_log=(f"INSERT INTO review_log ({', '.join(_LOG_FIELDS)}) VALUES ({', '.join(p(n) for n in _LOG_FIELDS)})"
                     + ("" if sqlite else " RETURNING id")),
         returning=not sqlite,
+        serialise="" if sqlite else f"SELECT id FROM learner WHERE id = {p('learner_id')} FOR UPDATE",
     )
 
 
@@ -168,9 +257,10 @@ class _Found:
     suspended: bool
 
 
-def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, now: datetime, today: date,
-               seconds: float = 0.0, practice: bool = False, drill: bool = False) -> GradeResult:
-    """Record one grade: the new SM-2 state and its log row, in the caller's transaction.
+def grade_card(db: Session | DriverTransaction, learner_id: int, card: QueueCard, grade: int, now: datetime,
+               today: date, seconds: float = 0.0, practice: bool = False, drill: bool = False) -> GradeResult:
+    """Record one grade: the new SM-2 state and its log row, in the caller's transaction
+    (an ORM session, or the review screen's `driver_transaction`).
 
     A practice grade (a same-day re-ask, or a *drill* of a card that is not due) is logged
     with the state unchanged. A card that
@@ -178,18 +268,17 @@ def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, n
     now has a state) is skipped, so nothing is graded twice.
     """
     practice = practice or drill
-    _serialise_learner(session, learner_id)
-    connection = session.connection()
-    dialect = connection.dialect
-    sql = _grade_sql(dialect.name == "sqlite")
-    cursor = _Cursor(connection)
-    found = cursor.execute(sql.read, {"learner_id": learner_id, "card_id": card.card_id}).fetchone()
+    tx = db if isinstance(db, DriverTransaction) else _driver_of(db)
+    sql = _grade_sql(tx.sqlite)
+    if sql.serialise:
+        tx.execute(sql.serialise, {"learner_id": learner_id})
+    found = tx.execute(sql.read, {"learner_id": learner_id, "card_id": card.card_id}).fetchone()
     if found is None:
         return GradeResult(None, Sm2State(), skipped="no longer in the decks")
     key = found[0]
     row = None if found[1] is None else _Found(
-        _from_per_mille(found[2], dialect), found[3], found[4], _from_day(found[5], dialect), found[6],
-        _from_day(found[7], dialect), bool(found[8]), bool(found[9]))
+        _from_per_mille(found[2], None), found[3], found[4], _from_day(found[5], None), found[6],
+        _from_day(found[7], None), bool(found[8]), bool(found[9]))
     if not practice:
         if row is not None and row.suspended:
             return GradeResult(None, _state(row), skipped="suspended in another session")
@@ -203,40 +292,30 @@ def grade_card(session: Session, learner_id: int, card: QueueCard, grade: int, n
     new_lapses = lapses + (1 if grade < 3 and not practice else 0)
     leech = row.leech if row is not None else False
     became_leech = not leech and is_leech(new_lapses)
-    easiness, due = _to_per_mille(after.easiness, dialect), _to_day(after.due, dialect)
+    easiness, due = _to_per_mille(after.easiness, None), _to_day(after.due, None)
     values = dict(learner_id=learner_id, card_key=key, easiness=easiness, interval=after.interval,
                   repetitions=after.repetitions, due=due, lapses=new_lapses, leech=leech or became_leech)
     if row is None:
-        cursor.execute(sql.insert_state, dict(values, suspended=False,
-                                                          introduced_on=_to_day(today, dialect)))
+        tx.execute(sql.insert_state, dict(values, suspended=False, introduced_on=_to_day(today, None)))
     elif not practice:
-        cursor.execute(sql.update_state, values)
-    logged = cursor.execute(sql.insert_log, dict(
-        learner_id=learner_id, card_key=key, reviewed_at=_to_millis(now, dialect), review_day=_to_day(today, dialect),
+        tx.execute(sql.update_state, values)
+    logged = tx.execute(sql.insert_log, dict(
+        learner_id=learner_id, card_key=key, reviewed_at=_to_millis(now, None), review_day=_to_day(today, None),
         grade=grade, practice=practice, easiness=easiness, interval=after.interval, repetitions=after.repetitions,
-        due=due, prev_easiness=_to_per_mille(row.easiness, dialect) if row else None,
+        due=due, prev_easiness=_to_per_mille(row.easiness, None) if row else None,
         prev_interval=row.interval if row else None, prev_repetitions=row.repetitions if row else None,
-        prev_due=_to_day(row.due, dialect) if row else None, prev_lapses=lapses if row else None,
-        prev_introduced_on=_to_day(row.introduced_on, dialect) if row else None, seconds=seconds, drill=drill))
+        prev_due=_to_day(row.due, None) if row else None, prev_lapses=lapses if row else None,
+        prev_introduced_on=_to_day(row.introduced_on, None) if row else None, seconds=seconds, drill=drill))
     log_id = logged.fetchone()[0] if sql.returning else logged.lastrowid
     return GradeResult(log_id, after, leech=became_leech)
 
 
-class _Cursor:
-    """The DBAPI cursor of a SQLAlchemy connection, raising SQLAlchemy's exceptions."""
-
-    def __init__(self, connection: Connection) -> None:
-        dbapi_connection = connection.connection.dbapi_connection
-        assert dbapi_connection is not None
-        self.cursor = dbapi_connection.cursor()
-        self.error = connection.dialect.loaded_dbapi.Error
-
-    def execute(self, sql: str, params: dict):
-        try:
-            self.cursor.execute(sql, params)
-        except self.error as exc:
-            raise DBAPIError.instance(sql, params, exc, self.error) from exc
-        return self.cursor
+def _driver_of(session: Session) -> DriverTransaction:
+    """The driver cursor of the session's connection, inside the session's transaction."""
+    connection = session.connection()
+    dbapi_connection = connection.connection.dbapi_connection
+    assert dbapi_connection is not None
+    return DriverTransaction(dbapi_connection, connection.dialect)
 
 
 def _card_key(session: Session, card_id: str) -> int | None:
@@ -364,23 +443,20 @@ def pending_reasks(session: Session, learner_id: int, today: date) -> list[Queue
     the session's memory lets them survive a quit, Ctrl-C or the end of input. Suspended
     and retired cards are left out.
     """
-    latest = (
-        select(func.max(ReviewLog.id).label("id"))
-        .where(ReviewLog.learner_id == learner_id, _ANY_PRACTICE, ReviewLog.review_day == today)
-        .group_by(ReviewLog.card_key)
-        .subquery()
-    )
-    query = (
-        select(*_CARD_COLUMNS, CardState.due)
-        .select_from(ReviewLog)
-        .join(latest, latest.c.id == ReviewLog.id)
-        .join(CardRow, CardRow.key == ReviewLog.card_key)
-        .join(DomainRow, CardRow.domain_id == DomainRow.id)
-        .join(CardState, and_(CardState.card_key == CardRow.key, CardState.learner_id == learner_id))
-        .where(ReviewLog.grade < 4, CardState.suspended.is_(False), CardRow.retired_at.is_(None))
-        .order_by(ReviewLog.id)
-    )
-    return [QueueCard(r[0], r[1], r[2], r[3], r[4], r[5], False, r[6]) for r in session.execute(query)]
+    rows = session.connection().execute(_REASKS, {"learner": learner_id, "today": _to_day(today, None),
+                                                  "no": False, "yes": True})
+    return [QueueCard(r[0], r[1], r[2], r[3], r[4], r[5], False, _from_day(r[6], None)) for r in rows]
+
+
+# The latest grade of each card today (practice IN (false, true): the log index's both
+# halves for the day), kept when below 4 and the card is neither suspended nor retired.
+_REASKS = text(
+    'SELECT c.id, c.exam_id, d.slug, c.front, c.back, c.source, s.due FROM review_log r '
+    "JOIN (SELECT max(id) AS id FROM review_log WHERE learner_id = :learner AND practice IN (:no, :yes) "
+    "AND review_day = :today GROUP BY card_key) latest ON latest.id = r.id "
+    'JOIN card c ON c."key" = r.card_key JOIN domain d ON d.id = c.domain_id '
+    'JOIN card_state s ON s.card_key = c."key" AND s.learner_id = :learner '
+    "WHERE r.grade < 4 AND s.suspended = :no AND c.retired_at IS NULL ORDER BY r.id")
 
 
 def drill_cards(session: Session, learner_id: int, exam: str, today: date, per_domain: dict[str, int]
