@@ -2,6 +2,8 @@
 
 Decks (exams, domains, cards) are shared; everything a learner does (card state, the
 review log, plans) is keyed by learner, so one PostgreSQL database can hold a cohort.
+There are no ORM relationships: the store reads with explicit selects and the database's
+ON DELETE CASCADE removes children, which keeps mapper set-up short on every command.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 EPOCH = datetime(1970, 1, 1)
 _EPOCH_ORDINAL = EPOCH.toordinal()
@@ -107,7 +109,6 @@ class ExamRow(Base):
     provider: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(16), default="exam")
     status: Mapped[str] = mapped_column(String(16), default="active")
-    domains: Mapped[list[DomainRow]] = relationship(back_populates="exam", order_by="DomainRow.position")
 
 
 class DomainRow(Base):
@@ -120,7 +121,6 @@ class DomainRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     weight: Mapped[float] = mapped_column(Float)
     position: Mapped[int] = mapped_column(Integer, default=0)
-    exam: Mapped[ExamRow] = relationship(back_populates="domains")
 
 
 class CardRow(Base):
@@ -244,9 +244,6 @@ class PlanRow(Base):
     new_cards_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
     skip_courses: Mapped[str] = mapped_column(Text, default="", server_default="")
     notes: Mapped[str] = mapped_column(Text, default="", server_default="")
-    days: Mapped[list[PlanDay]] = relationship(
-        back_populates="plan", order_by="PlanDay.day", cascade="all, delete-orphan"
-    )
 
 
 class PlanDay(Base):
@@ -258,10 +255,6 @@ class PlanDay(Base):
     day: Mapped[date] = mapped_column(Date)
     phase: Mapped[str] = mapped_column(String(20))
     minutes: Mapped[int] = mapped_column(Integer)
-    plan: Mapped[PlanRow] = relationship(back_populates="days")
-    tasks: Mapped[list[PlanTask]] = relationship(
-        back_populates="plan_day", order_by="PlanTask.position", cascade="all, delete-orphan"
-    )
 
 
 class PlanTask(Base):
@@ -278,7 +271,6 @@ class PlanTask(Base):
     course_id: Mapped[str] = mapped_column(String(64), default="", server_default="")
     module: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     continued: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    plan_day: Mapped[PlanDay] = relationship(back_populates="tasks")
 
 
 class CourseLog(Base):
