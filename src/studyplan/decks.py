@@ -10,7 +10,7 @@ import functools
 import math
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
@@ -469,11 +469,13 @@ def list_decks(root: Path | Sequence[Path]) -> tuple[list[ExamFolder], list[Prob
 
 
 def read_decks(root: Path | Sequence[Path], listing: list[ExamFolder], known: dict[Path, KnownFile],
-               fallback_courses: Path | None = None) -> tuple[Catalog, list[Problem], list[ReadFile]]:
+               fallback_courses: Path | None = None, on_read: Callable[[int], None] | None = None
+               ) -> tuple[Catalog, list[Problem], list[ReadFile]]:
     """Read the exams of *listing*: every exam.toml and courses.toml, and the card files
     not in *known* (those are taken as remembered). The catalog's exams carry the cards
     read in `cards` only when every file was read; their `tally` counts all of them.
 
+    *on_read* is called with 1 after each card file parsed (a progress bar's steps).
     Returns the catalog, every problem found and the card files read. A duplicate card
     id between a file read and a *known* one is the caller's to find (it knows the ids).
     """
@@ -503,6 +505,8 @@ def read_decks(root: Path | Sequence[Path], listing: list[ExamFolder], known: di
                 continue
             before = len(files)
             found = _load_cards(path, roots, exam, seen, problems, files)
+            if on_read is not None:
+                on_read(1)
             if len(files) > before:
                 read.append(ReadFile(exam.id, path, files[-1], tuple(found)))
             cards.extend(found)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from studyplan.catalog import Card, Catalog, Exam
 from studyplan.db.models import CardRow, DeckFileRow, DomainRow, ExamRow
+from studyplan.progress import Advance, steps
 
 DECK_SOURCE = "deck:"
 ANKI_SOURCE = "anki:"
@@ -191,7 +192,8 @@ def sync_exam(session: Session, exam: Exam, cards: list[tuple[int, Card]], scope
         retired += 1
     session.flush()
     if fresh:
-        _insert_many(session, cast(Table, CardRow.__table__), _CARD_COLUMNS, fresh)
+        with steps(len(fresh), "storing cards") as advance:
+            _insert_many(session, cast(Table, CardRow.__table__), _CARD_COLUMNS, fresh, advance)
     return SyncResult(added, updated, retired, restored, unchanged)
 
 
@@ -240,17 +242,22 @@ def remember_deck_files(session: Session, exam_ids: set[str], files: list[dict])
 _INSERT_CHUNK = 5_000  # rows per executemany: bounded memory, few round trips
 
 
-def _insert_many(session: Session, table: Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+def _insert_many(session: Session, table: Table, columns: tuple[str, ...], rows: list[tuple],
+                 advance: Advance | None = None) -> None:
     """INSERT *rows* (tuples in the order of *columns*) into *table* with the driver's
     executemany in chunks, inside the session's transaction. SQLAlchemy's own executemany
-    spends more time per row building parameters than SQLite spends inserting it."""
+    spends more time per row building parameters than SQLite spends inserting it.
+    *advance* is told the rows of each chunk inserted (a progress bar's steps)."""
     conn = session.connection()
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"  # sqlite3; psycopg takes %s
     sql = f'INSERT INTO {table.name} ({", ".join(columns)}) VALUES ({", ".join(mark for _ in columns)})'
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         for start in range(0, len(rows), _INSERT_CHUNK):
-            cursor.executemany(sql, rows[start:start + _INSERT_CHUNK])
+            chunk = rows[start:start + _INSERT_CHUNK]
+            cursor.executemany(sql, chunk)
+            if advance is not None:
+                advance(len(chunk))
     finally:
         cursor.close()
 
@@ -294,5 +301,6 @@ def import_cards(session: Session, exam_id: str, domain_slug: str, cards: list[t
         rows.append((card_id, exam_id, domain_id, front, back, "recall", ",".join(tags), source, position,
                      _import_content_hash(front, back, tags), None))
     rows.sort()  # in key order (the id comes first), the primary key's B-tree grows at one end
-    _insert_many(session, cast(Table, CardRow.__table__), _CARD_COLUMNS, rows)
+    with steps(len(rows), "importing cards") as advance:
+        _insert_many(session, cast(Table, CardRow.__table__), _CARD_COLUMNS, rows, advance)
     return len(rows), present
