@@ -6,6 +6,7 @@ of every problem found, each as FILE:LINE: message, so `decks check` can report 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -105,6 +106,7 @@ class _Source:
         self.label = label
         self.text = read_input(path).decode("utf-8")
         self.lines = self.text.splitlines()
+        self._key_lines: dict[str, list[int]] = {}
 
     def table_lines(self, name: str) -> list[int]:
         pattern = re.compile(r"^\s*\[\[\s*" + re.escape(name) + r"\s*\]\]")
@@ -130,11 +132,13 @@ class _Source:
         return found
 
     def key_line(self, key: str, start: int = 1) -> int:
-        pattern = _key_pattern(key)
-        for i in range(max(start - 1, 0), len(self.lines)):
-            if pattern.match(self.lines[i]):
-                return i + 1
-        return start
+        """The first line from *start* on that sets *key* (*start* when none does)."""
+        found = self._key_lines.get(key)
+        if found is None:  # one pass per key, then a bisection per card (was a scan per card)
+            pattern = _key_pattern(key)
+            found = self._key_lines[key] = [i + 1 for i, line in enumerate(self.lines) if key in line and pattern.match(line)]
+        at = bisect.bisect_left(found, start)
+        return found[at] if at < len(found) else start
 
     def problem(self, line: int, message: str) -> Problem:
         return Problem(self.label, line, message)
@@ -341,8 +345,9 @@ def _load_cards(path: Path, roots: tuple[Path, ...], exam: Exam, seen: dict[str,
             problems.append(src.problem(src.key_line("tags", line), f"card '{card_id}' tags must be a list of strings"))
             tags = []
         ref = _text(raw, "ref", src, line, problems, required=False)
-        for key in sorted(set(raw) - CARD_KEYS):
-            problems.append(src.problem(src.key_line(key, line), f"card '{card_id}' has unknown key '{key}'"))
+        if not raw.keys() <= CARD_KEYS:
+            for key in sorted(set(raw) - CARD_KEYS):
+                problems.append(src.problem(src.key_line(key, line), f"card '{card_id}' has unknown key '{key}'"))
         if len(problems) == before:
             cards.append(Card(card_id, exam.id, domain, front.strip(), back.strip(), style, tuple(tags), ref, label, id_line))
     return cards

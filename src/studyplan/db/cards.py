@@ -170,15 +170,15 @@ def sync_exam(session: Session, exam: Exam, cards: list[tuple[int, Card]], scope
     fresh = []
     for position, card, source, digest in changes:
         row = rows.get(card.id)
+        if row is None:  # inserted in bulk below: no ORM row each
+            fresh.append((card.id, exam.id, domain_ids[card.domain], card.front, card.back, card.style,
+                          ",".join(card.tags), source, position, digest, None))
+            added += 1
+            continue
         prior = stored.get(card.id)
         values = dict(exam_id=exam.id, domain_id=domain_ids[card.domain], front=card.front, back=card.back,
                       style=card.style, tags=",".join(card.tags), source=source, position=position,
                       content_hash=digest, retired_at=None)
-        if row is None:  # inserted in bulk below: no ORM row each
-            fresh.append((card.id, exam.id, values["domain_id"], card.front, card.back, card.style, values["tags"],
-                          source, position, digest, None))
-            added += 1
-            continue
         if prior is None:
             pass  # an imported card (or another exam's) of the same id: deck files win, history stays
         elif prior.retired_at is not None:
