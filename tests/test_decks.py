@@ -65,26 +65,3 @@ def test_missing_folder_is_one_problem(tmp_path):
 def test_courses_are_validated(tiny_decks):
     (tiny_decks / "courses.toml").write_text(COURSES.replace('phase = "core"', 'phase = "later"'))
     assert "decks/courses.toml:5: course 'production-ml-systems' phase must be 'core' or 'foundations'" in problems_of(tiny_decks)
-
-
-def test_a_well_typed_card_with_a_bad_id_reports_the_same_problems_as_any_card(tiny_decks, monkeypatch):
-    """Plain cards take a quicker path: its id problems (format, duplicate) are those of the full checks."""
-    from studyplan import decks
-
-    alpha = deck_file("alpha", range(1, 3)).replace('id = "tiny-alpha-002"', 'id = "tiny-alpha-001"')
-    for card_id in ("Wrong_ID", "BAD", "BAD"):
-        alpha += deck_file("alpha", range(1, 2)).split("\n", 1)[1].replace('id = "tiny-alpha-001"', f'id = "{card_id}"')
-    (tiny_decks / "tiny" / "01-alpha.toml").write_text(alpha)
-    quick = problems_of(tiny_decks)
-    quick_cards = load_catalog(tiny_decks)[0].exam("tiny").cards
-    assert [p for p in quick if "01-alpha" in p] == [
-        "decks/tiny/01-alpha.toml:11: duplicate card id 'tiny-alpha-001' (also in decks/tiny/01-alpha.toml:4)",
-        "decks/tiny/01-alpha.toml:18: card id 'Wrong_ID' should look like 'tiny-alpha-NNN'",
-        "decks/tiny/01-alpha.toml:25: card id 'BAD' should look like 'tiny-alpha-NNN'",
-        "decks/tiny/01-alpha.toml:32: card id 'BAD' should look like 'tiny-alpha-NNN'",
-        "decks/tiny/01-alpha.toml:32: duplicate card id 'BAD' (also in decks/tiny/01-alpha.toml:25)",
-    ]
-    monkeypatch.setattr(decks, "_plain_card", lambda raw: False)
-    assert problems_of(tiny_decks) == quick
-    assert load_catalog(tiny_decks)[0].exam("tiny").cards == quick_cards  # the same Card values
-    assert [c.id for c in quick_cards if c.domain == "alpha"] == ["tiny-alpha-001"]

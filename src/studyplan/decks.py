@@ -325,21 +325,6 @@ def _load_cards(path: Path, roots: tuple[Path, ...], exam: Exam, seen: dict[str,
     cards = []
     prefix = f"{exam.card_prefix}-{domain}-"
     for line, raw in src.tables(data, "cards", problems, missing="no [[cards]] in this file"):
-        if _plain_card(raw):  # every field present and well typed: only the id has checks left
-            card_id = raw["id"]
-            id_line = src.key_line("id", line)
-            well_formed = card_id.startswith(prefix) and ID_PATTERN.match(card_id)
-            if not well_formed:
-                problems.append(src.problem(id_line, f"card id '{card_id}' should look like '{prefix}NNN'"))
-            if card_id in seen:
-                problems.append(src.problem(id_line, f"duplicate card id '{card_id}' (also in {seen[card_id]})"))
-            else:
-                seen[card_id] = f"{label}:{id_line}"
-                if well_formed:
-                    cards.append(Card(card_id, exam.id, domain, raw["front"].strip(), raw["back"].strip(),
-                                      raw.get("style", "recall"), tuple(raw.get("tags", ())), raw.get("ref", ""), label,
-                                      id_line))
-            continue
         before = len(problems)
         card_id = _text(raw, "id", src, line, problems)
         id_line = src.key_line("id", line)
@@ -366,18 +351,6 @@ def _load_cards(path: Path, roots: tuple[Path, ...], exam: Exam, seen: dict[str,
         if len(problems) == before:
             cards.append(Card(card_id, exam.id, domain, front.strip(), back.strip(), style, tuple(tags), ref, label, id_line))
     return cards
-
-
-def _plain_card(raw: dict) -> bool:
-    """Whether a [[cards]] table passes every check of `_load_cards` but its id's: a
-    non-blank string id, front and back, a string ref, a known style, string tags and no
-    other key. (The common case, checked without a helper call per field.)"""
-    card_id, front, back = raw.get("id"), raw.get("front"), raw.get("back")
-    tags = raw.get("tags", ())
-    return (isinstance(card_id, str) and isinstance(front, str) and isinstance(back, str)
-            and bool(card_id.strip()) and bool(front.strip()) and bool(back.strip())
-            and isinstance(raw.get("ref", ""), str) and raw.get("style", "recall") in CARD_STYLES
-            and isinstance(tags, list) and all(isinstance(t, str) for t in tags) and raw.keys() <= CARD_KEYS)
 
 
 def _load_courses(path: Path, label: str, problems: list[Problem]) -> tuple[Course, ...]:
