@@ -182,3 +182,17 @@ def test_upgrade_from_0003_keeps_data_and_adds_deck_files(db_path):
     assert rows(db_path, "select card_id, grade, review_day, seconds from review_log") == [
         ("tiny-alpha-001", 4, "2026-01-02", 3.0)]
     assert rows(db_path, "select count(*) from deck_file") == [(0,)]
+
+
+@pytest.mark.parametrize("front, back, tags, ref", [
+    ("plain", "b", (), ""),
+    ('quotes " and \\ backslash\n\t\x01 é ☃ \u2028', "b\u0000", ("t1", "té"), "https://x.example/é"),
+])
+def test_the_fast_deck_card_hash_equals_the_json_one_stored_hashes_used(front, back, tags, ref):
+    """A database synced before keeps its content hashes: no card reads as edited."""
+    from studyplan.catalog import Card
+    from studyplan.db.cards import _card_hash, _deck_card_hash
+
+    card = Card("x-d-1", "x", "d", front, back, "scenario", tags, ref, "decks/x/01-d.toml", 4)
+    source = "deck:decks/x/01-d.toml"
+    assert _deck_card_hash(card, source) == _card_hash("d", front, back, "scenario", tags, ref, source)

@@ -20,7 +20,7 @@ from studyplan.dates import parse_date
 from studyplan.errors import StudyplanError
 from studyplan.layout import plural, wrap
 from studyplan.plan import DEFAULT_MINUTES_PER_DAY, MINUTES_RANGE, Request
-from studyplan.terminal import terminal_width
+from studyplan.terminal import progress_bars, terminal_width
 from studyplan.text import one_line, terminal
 
 
@@ -88,6 +88,7 @@ def cli(ctx, db, decks, today, learner):
     from studyplan.workspace import Workspace
 
     ctx.obj = Workspace(db=db, decks=decks, today=today or date.today(), learner=learner)
+    ctx.with_resource(progress_bars())  # a first sync or an import: a bar on a terminal's stderr
 
 
 # ---------------------------------------------------------------- exams and decks

@@ -36,6 +36,7 @@ from studyplan.db.cards import (
 from studyplan.decks import KnownFile, Problem, ReadFile, as_roots, installed_decks_dir, label_of, list_decks, read_decks
 from studyplan.errors import StudyplanError
 from studyplan.files import InputRefused, read_input
+from studyplan.progress import steps
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -127,7 +128,9 @@ def sync_decks(session: Session, root: Path | Sequence[Path], fallback_courses: 
             labels = [label_of(p, roots) for p in changed] + deleted
             scopes[exam_id] = {DECK_SOURCE + label for label in labels}
 
-    catalog, more, read = read_decks(roots, listing, known, fallback_courses)
+    unread = sum(1 for entry in listing for path in entry.card_files if path not in known)
+    with steps(unread, "reading decks") as advance:
+        catalog, more, read = read_decks(roots, listing, known, fallback_courses, advance)
     problems += more
     if known and read:
         problems += _duplicates_of_unread(session, read, {k.label for k in known.values()})

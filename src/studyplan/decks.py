@@ -6,12 +6,14 @@ of every problem found, each as FILE:LINE: message, so `decks check` can report 
 
 from __future__ import annotations
 
+import bisect
+import functools
 import math
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 from studyplan.catalog import BACKGROUNDS, CARD_STYLES, STATUSES, Card, Catalog, Course, DeckFile, Domain, Exam, Module, Rename
@@ -25,6 +27,47 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CARD_KEYS = {"id", "front", "back", "style", "tags", "ref"}
 RENAME_KEYS = {"old", "new", "date", "ref"}
 WEIGHT_TOLERANCE = 0.001
+
+try:  # a compiled parser, ten times tomllib's speed; optional: tomllib alone gives the same results
+    import rtoml as _fast
+except ImportError:  # pragma: no cover - rtoml is a dependency; a platform without its wheel still works
+    _fast = None  # type: ignore[assignment]
+
+# TOML 1.1 syntax rtoml accepts and TOML 1.0 (tomllib) refuses: the \e and \xHH escapes and
+# newlines or a trailing comma in an inline table. Text with any of these (or an inline
+# table at all, or a BOM) goes to tomllib, so a file tomllib refuses is still refused.
+_NOT_FAST = ("\\e", "\\x", "{")  # substring tests: a regex scan of a 1 MB file costs 0.1 s
+_CLOCK = re.compile(r":[0-9]")  # no time value without it (a literal first: a fast scan)
+
+
+def parse_toml(text: str) -> dict:
+    """`tomllib.loads(text)`, the same value or the same error, parsed by rtoml when it
+    is installed and the text has none of the syntax where the two differ.
+
+    rtoml is strict TOML 1.1; tomllib is TOML 1.0. Any rtoml error, and any text with 1.1
+    syntax, is parsed again by tomllib, whose message (and line) the problem reports. Time
+    values (1.1 makes their seconds optional) are re-checked by tomllib as well.
+    """
+    if _fast is not None and not text.startswith("\ufeff") and not any(mark in text for mark in _NOT_FAST):
+        plain = text.replace("\r\n", "\n") if "\r" in text else text  # tomllib reads CRLF as LF,
+        if "\r" not in plain:  # in multi-line strings too; a lone CR is an error for both
+            try:
+                data = _fast.loads(plain)
+            except Exception:  # noqa: BLE001 - whatever rtoml refuses, tomllib says why
+                pass
+            else:
+                if not _CLOCK.search(text) or not _has_time(data):
+                    return data
+    return tomllib.loads(text)
+
+
+def _has_time(value: object) -> bool:
+    """Whether a parsed TOML value holds a time or a date-time anywhere."""
+    if isinstance(value, dict):
+        return any(_has_time(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_time(v) for v in value)
+    return isinstance(value, (time, datetime))
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +106,11 @@ class _Source:
         self.label = label
         self.text = read_input(path).decode("utf-8")
         self.lines = self.text.splitlines()
+        self._key_lines: dict[str, list[int]] = {}
 
     def table_lines(self, name: str) -> list[int]:
         pattern = re.compile(r"^\s*\[\[\s*" + re.escape(name) + r"\s*\]\]")
-        return [i + 1 for i, line in enumerate(self.lines) if pattern.match(line)]
+        return [i + 1 for i, line in enumerate(self.lines) if "[[" in line and pattern.match(line)]
 
     def tables(self, data: dict, name: str, problems: list[Problem], missing: str | None = None) -> list[tuple[int, dict]]:
         """(line, table) for each [[name]] entry; entries that are not tables become problems.
@@ -88,14 +132,21 @@ class _Source:
         return found
 
     def key_line(self, key: str, start: int = 1) -> int:
-        pattern = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
-        for i in range(max(start - 1, 0), len(self.lines)):
-            if pattern.match(self.lines[i]):
-                return i + 1
-        return start
+        """The first line from *start* on that sets *key* (*start* when none does)."""
+        found = self._key_lines.get(key)
+        if found is None:  # one pass per key, then a bisection per card (was a scan per card)
+            pattern = _key_pattern(key)
+            found = self._key_lines[key] = [i + 1 for i, line in enumerate(self.lines) if key in line and pattern.match(line)]
+        at = bisect.bisect_left(found, start)
+        return found[at] if at < len(found) else start
 
     def problem(self, line: int, message: str) -> Problem:
         return Problem(self.label, line, message)
+
+
+@functools.lru_cache(maxsize=256)
+def _key_pattern(key: str) -> re.Pattern[str]:
+    return re.compile(r"^\s*" + re.escape(key) + r"\s*=")
 
 
 def _parse(path: Path, label: str, problems: list[Problem]) -> tuple[_Source, dict] | None:
@@ -108,7 +159,7 @@ def _parse(path: Path, label: str, problems: list[Problem]) -> tuple[_Source, di
         problems.append(Problem(label, 1, f"cannot read file: {exc}"))
         return None
     try:
-        return source, tomllib.loads(source.text)
+        return source, parse_toml(source.text)
     except RecursionError:
         problems.append(Problem(label, 1, "invalid TOML: arrays or tables nested too deeply"))
         return None
@@ -294,8 +345,9 @@ def _load_cards(path: Path, roots: tuple[Path, ...], exam: Exam, seen: dict[str,
             problems.append(src.problem(src.key_line("tags", line), f"card '{card_id}' tags must be a list of strings"))
             tags = []
         ref = _text(raw, "ref", src, line, problems, required=False)
-        for key in sorted(set(raw) - CARD_KEYS):
-            problems.append(src.problem(src.key_line(key, line), f"card '{card_id}' has unknown key '{key}'"))
+        if not raw.keys() <= CARD_KEYS:
+            for key in sorted(set(raw) - CARD_KEYS):
+                problems.append(src.problem(src.key_line(key, line), f"card '{card_id}' has unknown key '{key}'"))
         if len(problems) == before:
             cards.append(Card(card_id, exam.id, domain, front.strip(), back.strip(), style, tuple(tags), ref, label, id_line))
     return cards
@@ -422,11 +474,13 @@ def list_decks(root: Path | Sequence[Path]) -> tuple[list[ExamFolder], list[Prob
 
 
 def read_decks(root: Path | Sequence[Path], listing: list[ExamFolder], known: dict[Path, KnownFile],
-               fallback_courses: Path | None = None) -> tuple[Catalog, list[Problem], list[ReadFile]]:
+               fallback_courses: Path | None = None, on_read: Callable[[int], None] | None = None
+               ) -> tuple[Catalog, list[Problem], list[ReadFile]]:
     """Read the exams of *listing*: every exam.toml and courses.toml, and the card files
     not in *known* (those are taken as remembered). The catalog's exams carry the cards
     read in `cards` only when every file was read; their `tally` counts all of them.
 
+    *on_read* is called with 1 after each card file parsed (a progress bar's steps).
     Returns the catalog, every problem found and the card files read. A duplicate card
     id between a file read and a *known* one is the caller's to find (it knows the ids).
     """
@@ -456,6 +510,8 @@ def read_decks(root: Path | Sequence[Path], listing: list[ExamFolder], known: di
                 continue
             before = len(files)
             found = _load_cards(path, roots, exam, seen, problems, files)
+            if on_read is not None:
+                on_read(1)
             if len(files) > before:
                 read.append(ReadFile(exam.id, path, files[-1], tuple(found)))
             cards.extend(found)

@@ -90,6 +90,7 @@ def import_package(ws: Workspace, file: Path, exam_id: str | None, domain: str |
     from studyplan.anki_collection import read_package
     from studyplan.db.cards import anki_card_id, import_cards
     from studyplan.db.imported_history import deck_card_ids, record_history
+    from studyplan.progress import steps
 
     if domain is not None and exam_id is None:
         raise StudyplanError("--domain needs --exam")
@@ -113,11 +114,14 @@ def import_package(ws: Workspace, file: Path, exam_id: str | None, domain: str |
         for note in with_text:
             if note.guid in own:
                 _add_history(histories, own[note.guid], note)
-        for slug, cards in groups.items():
-            assert exam is not None
-            done, there = import_cards(u.db, exam.id, slug, cards, file.name)
-            added, present = added + done, present + there
-        reviews_added, reviews_present = record_history(u.db, u.learner_id, list(histories.values()))
+        with steps(len(groups) + 1, f"importing {len(package.notes)} notes") as advance:
+            for slug, cards in groups.items():
+                assert exam is not None
+                done, there = import_cards(u.db, exam.id, slug, cards, file.name)
+                added, present = added + done, present + there
+                advance(1)
+            reviews_added, reviews_present = record_history(u.db, u.learner_id, list(histories.values()))
+            advance(1)
     return PackageImportReport(
         package.member, len(package.notes), len(with_text) - len(foreign), added, present,
         len(package.notes) - len(with_text), [f"{exam.id}/{slug}" for slug in groups] if exam else [],

@@ -6,10 +6,14 @@ import os
 import shutil
 import sys
 import textwrap
-from typing import Any
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, TextIO
 
 import click
 
+from studyplan.progress import Advance, reporting
 from studyplan.queue import (
     EDIT,
     GRADE_HELP,
@@ -164,3 +168,42 @@ class LineConsole(_Screen):
             if action:
                 return action
             self.say(f"unknown action {key!r}: empty line reveals, 0-5 grades, u, s, e, q")
+
+
+PROGRESS_AFTER = 1.0  # seconds of a command before its bulk work shows a bar
+
+
+def progress_bars(stream: TextIO | None = None, after: float = PROGRESS_AFTER,
+                  clock: Callable[[], float] = time.monotonic) -> AbstractContextManager[None]:
+    """Around a command: its long bulk work (a first deck sync, an import) shows click's
+    progress bar on *stream* (stderr) once the command has run *after* seconds, and only
+    when *stream* is a terminal. Elsewhere (a pipe, a file) nothing is shown."""
+    out = stream if stream is not None else sys.stderr
+    if not out.isatty():
+        return reporting(None)
+    start = clock()
+
+    @contextmanager
+    def bar(total: int, label: str) -> Iterator[Advance]:
+        done = 0
+        shown: Any = None
+
+        def advance(n: int) -> None:
+            nonlocal done, shown
+            done += n
+            if shown is None:
+                if clock() - start < after:
+                    return
+                shown = click.progressbar(length=total, label=label, file=out)
+                shown.__enter__()
+                shown.update(done)
+            else:
+                shown.update(n)
+
+        try:
+            yield advance
+        finally:
+            if shown is not None:
+                shown.__exit__(None, None, None)
+
+    return reporting(bar)
