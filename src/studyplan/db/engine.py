@@ -333,6 +333,23 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(_alembic_config(conn), revision)
 
 
+def create_schema(engine: Engine) -> None:
+    """An empty database straight at the head revision: the models' tables, then Alembic's
+    version table stamped with the head, in one transaction (Alembic's "create from scratch"
+    recipe; tests/test_schema.py holds the result equal to running every migration).
+    Running the migrations one by one took 0.36 s, most of a first sync of a small deck."""
+    from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table
+
+    from studyplan.db.models import Base
+
+    version = Table("alembic_version", MetaData(), Column("version_num", String(32), nullable=False),
+                    PrimaryKeyConstraint("version_num", name="alembic_version_pkc"))
+    with engine.begin() as conn:
+        Base.metadata.create_all(conn)
+        version.create(conn)
+        conn.execute(version.insert().values(version_num=head_revision()))
+
+
 def open_database(value: str, migrate: bool = True) -> tuple[Engine, sessionmaker[Session]]:
     """Open the database at *value* (a path or a URL), upgrade its schema, return a sessionmaker.
 
@@ -363,7 +380,10 @@ def open_database(value: str, migrate: bool = True) -> tuple[Engine, sessionmake
 
                     engine.dispose()  # our pooled connection must not hold the file during the copy
                     pre_migration_backup(path, revision)
-                upgrade(engine)
+                if revision is None:
+                    create_schema(engine)
+                else:
+                    upgrade(engine)
                 if revision is not None and path is not None and revision < COMPACT_REVISION:
                     _give_back_free_pages(engine)
     except StudyplanError:
