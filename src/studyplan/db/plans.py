@@ -58,7 +58,8 @@ def active_plan_exam(session: Session, learner_id: int) -> tuple[str, date] | No
     return None if row is None else (row[0], row[1])
 
 
-def _kind(value: str) -> TaskKind:
+def task_kind(value: str) -> TaskKind:
+    """A stored task kind; FREE for one this release does not know."""
     try:
         return TaskKind(value)
     except ValueError:
@@ -85,7 +86,7 @@ def active_plan(session: Session, learner_id: int) -> Plan | None:
             .where(PlanDay.plan_id == row.id)
             .order_by(PlanTask.plan_day_id, PlanTask.position)):
         tasks.setdefault(day_id, []).append(Task(
-            kind=_kind(kind), minutes=minutes, count=count, domain=domain, course_id=course_id, module=module,
+            kind=task_kind(kind), minutes=minutes, count=count, domain=domain, course_id=course_id, module=module,
             continued=continued, label="" if course_id else title))
     days = tuple(Day(date=day, phase=phase, tasks=tuple(tasks.get(day_id, ())))
                  for day_id, day, phase in session.execute(

@@ -40,8 +40,9 @@ from studyplan.db.models import (
     PerMille,
     ReviewLog,
 )
+from studyplan.db.plans import task_kind
 from studyplan.metrics import is_leech
-from studyplan.plan import Task, TaskKind
+from studyplan.plan import Task
 from studyplan.queue import QueueCard, SuspendedCard, interleave
 from studyplan.sm2 import Sm2State, review
 
@@ -86,16 +87,9 @@ def plan_today(session: Session, learner_id: int, day: date) -> PlanToday | None
     rows = session.connection().execute(_ACTIVE_PLAN, {"learner": learner_id, "day": day, "yes": True}).all()
     if not rows:
         return None
-    tasks = tuple(Task(kind=_task_kind(kind), count=count, domain=domain) for _e, _b, kind, domain, count in rows
+    tasks = tuple(Task(kind=task_kind(kind), count=count, domain=domain) for _e, _b, kind, domain, count in rows
                   if kind is not None)
     return PlanToday(rows[0][0], rows[0][1], tasks)
-
-
-def _task_kind(value: str) -> TaskKind:
-    try:
-        return TaskKind(value)
-    except ValueError:
-        return TaskKind.FREE
 
 
 # Every card due for the learner, only what orders it: the (learner, due) index, then each
@@ -195,10 +189,9 @@ def introduced_on(session: Session, learner_id: int, day: date, exam: str) -> di
 # (no ORM unit of work, no statement compiled, no result objects: each costs microseconds,
 # not tens of them); the review screen runs them in a `driver_transaction`, without an ORM
 # session at all. A driver error is raised as SQLAlchemy's, so `translate_errors` still
-# turns it into one line. One
-# indexed read finds the card's key and its state; then one UPDATE of the state (or the
-# first INSERT of a new card's state) and one INSERT of the log row. The values are
-# converted with the models' own column types.
+# turns it into one line. One indexed read finds the card's key and its state; then one
+# UPDATE of the state (or the first INSERT of a new card's state) and one INSERT of the
+# log row. The values are converted with the models' own column types.
 _to_day, _from_day = DayNumber().process_bind_param, DayNumber().process_result_value
 _to_millis = EpochMillis().process_bind_param
 _to_per_mille, _from_per_mille = PerMille().process_bind_param, PerMille().process_result_value
@@ -263,9 +256,9 @@ def grade_card(db: Session | DriverTransaction, learner_id: int, card: QueueCard
     (an ORM session, or the review screen's `driver_transaction`).
 
     A practice grade (a same-day re-ask, or a *drill* of a card that is not due) is logged
-    with the state unchanged. A card that
-    another session already graded today (its due moved past today, or a new card that
-    now has a state) is skipped, so nothing is graded twice.
+    with the state unchanged. A card that another session already graded today (its due
+    moved past today, or a new card that now has a state) is skipped, so nothing is graded
+    twice.
     """
     practice = practice or drill
     tx = db if isinstance(db, DriverTransaction) else _driver_of(db)
