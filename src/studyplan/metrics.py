@@ -77,11 +77,16 @@ class DomainRecall:
     recall: float
 
 
+_NO_CARDS = DomainRecall(0, 0.0)
+
+
 def readiness(domains: Mapping[str, DomainRecall], weights: Mapping[str, float]) -> tuple[float, dict[str, float]]:
-    """(exam readiness, per-domain readiness): mean predicted recall over each domain's
-    cards, weighted by the exam guide's weights (a domain with no cards does not count)."""
-    per_domain = {d: (r.recall / r.cards) if r.cards else 0.0 for d, r in domains.items()}
-    counted = [d for d, r in domains.items() if r.cards]
+    """(exam readiness, per-domain readiness) over the domains *weights* names: mean
+    predicted recall over each domain's cards, weighted by the exam guide's weights (a
+    domain with no cards, or none in *domains*, does not count)."""
+    found = {d: domains.get(d, _NO_CARDS) for d in weights}
+    per_domain = {d: (r.recall / r.cards) if r.cards else 0.0 for d, r in found.items()}
+    counted = [d for d, r in found.items() if r.cards]
     weight = sum(weights.get(d, 0.0) for d in counted)
     if weight <= 0:
         return 0.0, per_domain

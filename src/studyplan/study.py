@@ -309,16 +309,12 @@ def today_report(ws: Workspace) -> TodayReport:
 
 def readiness_of(ws: Workspace, u: Unit, exam_id: str, on: date) -> tuple[float, dict[str, float]]:
     """Readiness (metrics.readiness): predicted recall on *on*, overall and per domain."""
-    from studyplan.db.history import recall_by_domain, review_outcomes
+    from studyplan.db.history import exam_recall
 
     exam = ws.exam(exam_id)
     if u.learner_id is None:
         return 0.0, {}
-    base = metrics.retention(*review_outcomes(u.db, u.learner_id))
-    found = recall_by_domain(u.db, u.learner_id, exam.id, on, base)
-    empty = metrics.DomainRecall(0, 0.0)
-    return metrics.readiness({d.id: found.get(d.id, empty) for d in exam.domains},
-                             {d.id: float(d.weight) for d in exam.domains})
+    return metrics.readiness(exam_recall(u.db, u.learner_id, exam.id, on), {d.id: float(d.weight) for d in exam.domains})
 
 
 # --------------------------------------------------------------------------- done

@@ -9,7 +9,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from studyplan.cohort import LearnerProgress
-from studyplan.db.history import recall_by_domain, review_outcomes
+from studyplan.db.history import domain_slugs, exam_recall
 from studyplan.db.models import (
     CardRow,
     CardState,
@@ -20,7 +20,7 @@ from studyplan.db.models import (
     PlanTask,
     ReviewLog,
 )
-from studyplan.metrics import DomainRecall, readiness, retention
+from studyplan.metrics import readiness
 
 FOUNDATIONS = "foundations"
 
@@ -96,8 +96,6 @@ def cohort_progress(session: Session, today: date, exam: str | None = None) -> l
 def _readiness(session: Session, learner_id: int, exam_id: str, on: date,
                domains: list[tuple[int, float, int]]) -> float:
     """The learner's predicted recall on *on*, weighted by the guide (metrics.readiness)."""
-    slugs = dict(session.execute(select(DomainRow.id, DomainRow.slug).where(DomainRow.exam_id == exam_id)).all())
+    slugs = domain_slugs(session, exam_id)
     weights = {slugs.get(domain_id, str(domain_id)): float(weight) for domain_id, weight, _total in domains}
-    found = recall_by_domain(session, learner_id, exam_id, on, retention(*review_outcomes(session, learner_id)))
-    empty = DomainRecall(0, 0.0)
-    return readiness({d: found.get(d, empty) for d in weights}, weights)[0]
+    return readiness(exam_recall(session, learner_id, exam_id, on), weights)[0]

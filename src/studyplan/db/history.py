@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from studyplan.db.models import CardRow, CardState, DomainRow, ReviewLog, day_number
 from studyplan.forecast import CALIBRATION_DAYS, GRADE_WINDOW, GradeCounts, grade_class
-from studyplan.metrics import MATURE_DAYS, PASS_GRADE, REASK_BELOW, RETENTION_WINDOW, DomainRecall
+from studyplan.metrics import MATURE_DAYS, PASS_GRADE, REASK_BELOW, RETENTION_WINDOW, DomainRecall, retention
 from studyplan.sm2 import Sm2State
 
 
@@ -133,7 +133,7 @@ def domain_card_stats(session: Session, learner_id: int, exam: str) -> dict[str,
         .where(CardRow.exam_id == exam, CardRow.retired_at.is_(None))
         .group_by(CardRow.domain_id)
     )
-    slugs = _domain_slugs(session, exam)
+    slugs = domain_slugs(session, exam)
     out = {}
     for domain, total, mature, learning, suspended, leeches in rows:
         if domain not in slugs:
@@ -159,11 +159,12 @@ def retention_by_domain(session: Session, learner_id: int, exam: str, since: dat
         .join(per_card, CardRow.key == per_card.c.card_key)
         .where(CardRow.exam_id == exam)
         .group_by(CardRow.domain_id))
-    slugs = _domain_slugs(session, exam)
+    slugs = domain_slugs(session, exam)
     return {slugs[domain]: (int(n), int(ok or 0)) for domain, n, ok in rows if domain in slugs}
 
 
-def _domain_slugs(session: Session, exam: str) -> dict[int, str]:
+def domain_slugs(session: Session, exam: str) -> dict[int, str]:
+    """Domain id -> slug of *exam*."""
     return dict(session.execute(select(DomainRow.id, DomainRow.slug).where(DomainRow.exam_id == exam)).all())
 
 
@@ -234,9 +235,16 @@ def recall_by_domain(session: Session, learner_id: int, exam: str, on: date,
         .outerjoin(CardState, and_(CardState.card_key == CardRow.key, CardState.learner_id == learner_id))
         .where(CardRow.exam_id == exam, CardRow.retired_at.is_(None))
         .group_by(CardRow.domain_id)).all()
-    slugs = _domain_slugs(session, exam)
+    slugs = domain_slugs(session, exam)
     return {slugs[domain]: DomainRecall(int(n) - int(suspended), float(total or 0.0))
             for domain, n, suspended, total in rows if domain in slugs}
+
+
+def exam_recall(session: Session, learner_id: int, exam: str, on: date) -> dict[str, DomainRecall]:
+    """recall_by_domain at the learner's own retention (metrics.retention of their
+    review_outcomes): what metrics.readiness weighs, for `today`, `stats` and `cohort`."""
+    base = retention(*review_outcomes(session, learner_id))
+    return recall_by_domain(session, learner_id, exam, on, base)
 
 
 def review_outcomes(session: Session, learner_id: int) -> tuple[int, int]:
