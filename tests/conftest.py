@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import subprocess
@@ -156,6 +157,12 @@ def rows(db_path, sql, *args):
 def piped_review(run, actions, today, *extra):
     """`review --exam tiny` with one piped line per action (an empty line reveals)."""
     return run("review", "--exam", "tiny", *extra, input="".join(a + "\n" for a in actions), today=today.isoformat())
+
+
+def json_hash(*parts: object) -> str:
+    """A card hash as earlier releases stored it (json.dumps of the parts): the store's hand-
+    written JSON must give the same, or a synced database would read every card as edited."""
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
 def db_digest(path: Path) -> str:

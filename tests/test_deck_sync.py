@@ -190,9 +190,11 @@ def test_upgrade_from_0003_keeps_data_and_adds_deck_files(db_path):
 ])
 def test_the_fast_deck_card_hash_equals_the_json_one_stored_hashes_used(front, back, tags, ref):
     """A database synced before keeps its content hashes: no card reads as edited."""
+    from conftest import json_hash
+
     from studyplan.catalog import Card
-    from studyplan.db.cards import _card_hash, _deck_card_hash
+    from studyplan.db.cards import _deck_card_hash
 
     card = Card("x-d-1", "x", "d", front, back, "scenario", tags, ref, "decks/x/01-d.toml", 4)
     source = "deck:decks/x/01-d.toml"
-    assert _deck_card_hash(card, source) == _card_hash("d", front, back, "scenario", tags, ref, source)
+    assert _deck_card_hash(card, source) == json_hash("d", front, back, "scenario", tags, ref, source)

@@ -144,7 +144,9 @@ def test_bulk_import_on_both_backends_keeps_every_field_and_counts_repeats(db_ur
     ("f", "b", ["x"], "G{1}\"'"),
 ])
 def test_the_fast_import_hashes_equal_the_json_ones_earlier_imports_used(front, back, tags, guid):
-    from studyplan.db.cards import _card_hash, _import_content_hash, _import_id_key
+    from conftest import json_hash
 
-    assert _import_id_key(front, guid) == (_card_hash("guid", guid) if guid else _card_hash(front))
-    assert _import_content_hash(front, back, tags) == _card_hash(front, back, tags)
+    from studyplan.db.cards import _import_content_hash, _import_id_key
+
+    assert _import_id_key(front, guid) == (json_hash("guid", guid) if guid else json_hash(front))
+    assert _import_content_hash(front, back, tags) == json_hash(front, back, tags)
