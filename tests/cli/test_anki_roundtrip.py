@@ -223,20 +223,26 @@ def test_a_collection_reviewed_in_anki_imports_with_its_history(run, db_path, tm
     assert db_digest(db_path) == before
 
 
-def test_studyplan_cards_studied_in_anki_come_back_with_their_history(run, db_path, tmp_path):
-    """The phone round trip: export, study in Anki, export from Anki, import here: the
-    reviews land on the original studyplan cards, no card is added."""
+def _studied_in_anki(run, tmp_path: Path, ratings: tuple[int, ...], kind: str, target: Path) -> tuple[list[str], Path]:
+    """The phone round trip's first half: `export anki` the tiny exam, import it into a
+    fresh Anki collection, answer alpha cards with *ratings*, export as *kind*; the
+    studyplan card ids answered and the exported file."""
     package = tmp_path / "tiny.apkg"
     assert run("export", "anki", "--exam", "tiny", "-o", str(package)).exit_code == 0
     col = _fresh_collection(tmp_path / "anki")
     try:
         _import_into_anki(col, package)
         col.decks.select(col.decks.id(ALPHA))
-        answered = _answer(col, 3, 3)
-        ids = [col.get_note(col.get_card(cid).nid)["Id"] for cid in answered]
-        back = _export(col, "apkg", tmp_path / "from-phone.apkg")
+        ids = [col.get_note(col.get_card(cid).nid)["Id"] for cid in _answer(col, *ratings)]
+        return ids, _export(col, kind, target)
     finally:
         col.close()
+
+
+def test_studyplan_cards_studied_in_anki_come_back_with_their_history(run, db_path, tmp_path):
+    """The phone round trip: export, study in Anki, export from Anki, import here: the
+    reviews land on the original studyplan cards, no card is added."""
+    ids, back = _studied_in_anki(run, tmp_path, (3, 3), "apkg", tmp_path / "from-phone.apkg")
     today = date.today().isoformat()
     result = run("import", "anki", str(back), today=today)
     assert result.exit_code == 0, result.output
@@ -284,16 +290,7 @@ def test_a_text_export_still_needs_exam_and_domain(run, tmp_path):
 
 
 def test_an_older_anki_history_never_overwrites_later_reviews_here(run, db_path, tmp_path):
-    package = tmp_path / "tiny.apkg"
-    assert run("export", "anki", "--exam", "tiny", "-o", str(package)).exit_code == 0
-    col = _fresh_collection(tmp_path / "anki")
-    try:
-        _import_into_anki(col, package)
-        col.decks.select(col.decks.id(ALPHA))
-        ids = [col.get_note(col.get_card(cid).nid)["Id"] for cid in _answer(col, 4, 4)]
-        back = _export(col, "colpkg", tmp_path / "phone.colpkg")
-    finally:
-        col.close()
+    ids, back = _studied_in_anki(run, tmp_path, (4, 4), "colpkg", tmp_path / "phone.colpkg")
     today = date.today()
     assert run("import", "anki", str(back), today=today.isoformat()).exit_code == 0
     # Easy in Anki: 4 days, fuzzed by Anki to 3-5; reviewed here then, then the same package comes in again.
