@@ -159,6 +159,18 @@ def piped_review(run, actions, today, *extra):
     return run("review", "--exam", "tiny", *extra, input="".join(a + "\n" for a in actions), today=today.isoformat())
 
 
+def seed_before_0005(conn) -> None:
+    """Learner 'ada' and card tiny-alpha-001 (exam 'tiny', domain 'alpha') in the schema
+    before migration 0005, when cards were keyed by their text id: the rows an upgrade
+    test adds its state and history to."""
+    from sqlalchemy import text
+
+    conn.execute(text("INSERT INTO learner (id, name, created_at) VALUES (1, 'ada', '2026-01-01 00:00:00')"))
+    conn.execute(text("INSERT INTO exam VALUES ('tiny', 'Tiny', 'Ex', 'exam', 'active')"))
+    conn.execute(text("INSERT INTO domain VALUES (1, 'tiny', 'alpha', 'Alpha', 1.0, 0)"))
+    conn.execute(text("INSERT INTO card VALUES ('tiny-alpha-001', 'tiny', 1, 'f', 'b', 'recall', '', 'deck:x', 0, 'h', NULL)"))
+
+
 def json_hash(*parts: object) -> str:
     """A card hash as earlier releases stored it (json.dumps of the parts): the store's hand-
     written JSON must give the same, or a synced database would read every card as edited."""

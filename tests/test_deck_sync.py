@@ -5,7 +5,7 @@ import sqlite3
 from datetime import datetime
 
 import pytest
-from conftest import deck_file, history_views
+from conftest import deck_file, history_views, seed_before_0005
 from sqlalchemy import text
 
 from studyplan import deck_sync
@@ -162,10 +162,7 @@ def test_upgrade_from_0003_keeps_data_and_adds_deck_files(db_path):
     engine = make_engine(f"sqlite:///{db_path}")
     upgrade(engine, "0003")
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO learner (id, name, created_at) VALUES (1, 'ada', '2026-01-01 00:00:00')"))
-        conn.execute(text("INSERT INTO exam VALUES ('tiny', 'Tiny', 'Ex', 'exam', 'active')"))
-        conn.execute(text("INSERT INTO domain VALUES (1, 'tiny', 'alpha', 'Alpha', 1.0, 0)"))
-        conn.execute(text("INSERT INTO card VALUES ('tiny-alpha-001', 'tiny', 1, 'f', 'b', 'recall', '', 'deck:x', 0, 'h', NULL)"))
+        seed_before_0005(conn)
         conn.execute(text(
             "INSERT INTO card_state VALUES (1, 'tiny-alpha-001', 2.6, 6, 2, '2026-01-08', 0, 0, 0, '2026-01-01')"))
         conn.execute(text(

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 import pytest
-from conftest import deck_file
+from conftest import deck_file, seed_before_0005
 from sqlalchemy import select, text
 
 from studyplan.db.cards import import_cards, sync_catalog
@@ -38,10 +38,7 @@ def test_upgrade_from_first_migration_keeps_data(db_path):
     upgrade(engine, "0001")
     assert current_revision(engine) == "0001"
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO learner (id, name, created_at) VALUES (1, 'ada', '2026-01-01 00:00:00')"))
-        conn.execute(text("INSERT INTO exam VALUES ('tiny', 'Tiny', 'Ex', 'exam', 'active')"))
-        conn.execute(text("INSERT INTO domain VALUES (1, 'tiny', 'alpha', 'Alpha', 1.0, 0)"))
-        conn.execute(text("INSERT INTO card VALUES ('tiny-alpha-001', 'tiny', 1, 'f', 'b', 'recall', '', 'deck:x', 0, 'h', NULL)"))
+        seed_before_0005(conn)
         conn.execute(text(
             "INSERT INTO review_log (learner_id, card_id, reviewed_at, review_day, grade, practice, easiness, interval,"
             " repetitions, due, seconds) VALUES (1, 'tiny-alpha-001', '2026-01-01 10:00:00', '2026-01-01', 4, 0, 2.5, 1, 1,"
