@@ -50,11 +50,15 @@ def save_plan(session: Session, learner_id: int, plan: Plan, now: datetime) -> i
     return plan_id
 
 
+def _active(learner_id: int, *columns):
+    """*columns* of the learner's active plan (the newest, should a race leave two)."""
+    return (select(*columns).where(PlanRow.learner_id == learner_id, PlanRow.active.is_(True))
+            .order_by(PlanRow.id.desc()).limit(1))
+
+
 def active_plan_exam(session: Session, learner_id: int) -> tuple[str, date] | None:
     """(exam, exam date) of the learner's active plan, or None, without reading its days."""
-    row = session.execute(select(PlanRow.exam_id, PlanRow.exam_date)
-                          .where(PlanRow.learner_id == learner_id, PlanRow.active.is_(True))
-                          .order_by(PlanRow.id.desc()).limit(1)).first()
+    row = session.execute(_active(learner_id, PlanRow.exam_id, PlanRow.exam_date)).first()
     return None if row is None else (row[0], row[1])
 
 
@@ -69,13 +73,10 @@ def task_kind(value: str) -> TaskKind:
 def active_plan(session: Session, learner_id: int) -> Plan | None:
     """The learner's active plan, or None (rows read as tuples: no ORM objects for the
     thousands of tasks of a long plan, which every `today` reads)."""
-    row = session.execute(
-        select(PlanRow.id, PlanRow.exam_id, PlanRow.background, PlanRow.start, PlanRow.exam_date,
-               PlanRow.minutes_per_day, PlanRow.study_days, PlanRow.days_off, PlanRow.long_days,
-               PlanRow.new_cards_limit, PlanRow.skip_courses, PlanRow.notes)
-        .where(PlanRow.learner_id == learner_id, PlanRow.active.is_(True))
-        .order_by(PlanRow.id.desc()).limit(1)
-    ).first()
+    row = session.execute(_active(
+        learner_id, PlanRow.id, PlanRow.exam_id, PlanRow.background, PlanRow.start, PlanRow.exam_date,
+        PlanRow.minutes_per_day, PlanRow.study_days, PlanRow.days_off, PlanRow.long_days, PlanRow.new_cards_limit,
+        PlanRow.skip_courses, PlanRow.notes)).first()
     if row is None:
         return None
     tasks: dict[int, list[Task]] = {}
@@ -135,6 +136,5 @@ def course_days(session: Session, learner_id: int, start: date, end: date) -> di
 
 def plan_made_on(session: Session, learner_id: int) -> date | None:
     """The day the learner's active plan was made (created or replanned)."""
-    made = session.scalar(select(PlanRow.created_at).where(PlanRow.learner_id == learner_id,
-                                                            PlanRow.active.is_(True)).order_by(PlanRow.id.desc()))
+    made = session.scalar(_active(learner_id, PlanRow.created_at))
     return made.date() if made is not None else None
