@@ -6,11 +6,12 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import event, insert, select, update
 
-from studyplan.db.cards import imported_tally, sync_catalog
+from studyplan.db.cards import sync_catalog
 from studyplan.db.engine import open_database
-from studyplan.db.history import recall_by_domain, review_outcomes
 from studyplan.db.learners import learner_id
 from studyplan.db.models import CardRow, CardState, ReviewLog
+from studyplan.db.reads import imported_tally, recall_by_domain, review_outcomes
+from studyplan.db.sql import session_rows
 from studyplan.decks import load_catalog
 from studyplan.metrics import RETENTION_WINDOW, card_recall
 
@@ -47,7 +48,7 @@ def test_recall_by_domain_equals_the_model_summed_card_by_card(db_path, tiny_dec
                     learner_id=who, card_key=keys[card], easiness=2.5, interval=interval, repetitions=1, due=due,
                     lapses=0, suspended=suspended, leech=False, introduced_on=date(2026, 12, 1) if introduced else None))
         session.execute(update(CardRow).where(CardRow.id == "tiny-alpha-006").values(retired_at=NOW))
-        found = recall_by_domain(session, lid, "tiny", ON, base)
+        found = recall_by_domain(session_rows(session), lid, "tiny", ON, base)
     engine.dispose()
 
     def expected(domain: str) -> float:
@@ -85,8 +86,8 @@ def test_readiness_and_the_imported_tally_are_read_through_indexes(db_path, tiny
         # Statistics as a real database can have them: the small tables analysed, the card
         # table not (SQLite then guesses it huge and may walk it from the domain table).
         session.connection().exec_driver_sql("ANALYZE domain")
-        recall = _query_plans(engine, session, lambda: recall_by_domain(session, lid, "tiny", ON, 0.9))
-        tally = _query_plans(engine, session, lambda: imported_tally(session))
+        recall = _query_plans(engine, session, lambda: recall_by_domain(session_rows(session), lid, "tiny", ON, 0.9))
+        tally = _query_plans(engine, session, lambda: imported_tally(session_rows(session)))
     engine.dispose()
     assert "COVERING INDEX ix_card_exam_live" in recall[0]
     assert "sqlite_autoindex_card_state_1" in recall[0]  # each card's state by its primary key
@@ -111,7 +112,7 @@ def test_retention_counts_the_last_window_of_reviews_of_learned_cards(db_path, t
         rows += [logged(recent + timedelta(days=1), 2) for _ in range(2)]  # the newest: two lapses
         rows += [logged(recent, 1, practice=True), logged(recent, 1, prev_repetitions=0)]  # not learned-card reviews
         session.execute(insert(ReviewLog), rows)
-        assert review_outcomes(session, lid) == (RETENTION_WINDOW, RETENTION_WINDOW - 2)
+        assert review_outcomes(session_rows(session), lid) == (RETENTION_WINDOW, RETENTION_WINDOW - 2)
     engine.dispose()
 
 

@@ -10,8 +10,9 @@ from studyplan.db.cards import sync_catalog
 from studyplan.db.engine import open_database
 from studyplan.db.learners import learner_id
 from studyplan.db.models import CardRow, CardState, ReviewLog
-from studyplan.db.plans import active_plan
+from studyplan.db.reads import active_plan
 from studyplan.db.reviews import due_cards, grade_card, plan_today
+from studyplan.db.sql import session_rows
 from studyplan.decks import load_catalog
 from studyplan.plan import TaskKind
 from studyplan.queue import QueueCard, interleave
@@ -99,7 +100,7 @@ def test_plan_today_is_the_plan_exam_and_that_day_tasks_only(run, db_path):
     engine, sessions = open_database(str(db_path))
     with sessions() as session:
         lid = session.scalar(select(CardState.learner_id).limit(1)) or 1
-        plan = active_plan(session, lid)
+        plan = active_plan(session_rows(session), lid)
         assert plan is not None
         for day in plan.days:
             today = plan_today(session, lid, day.date)

@@ -23,17 +23,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studyplan import __version__
-from studyplan.db.cards import (
-    DECK_SOURCE,
-    SyncResult,
-    card_sources,
-    deck_files,
-    imported_tally,
-    remember_deck_files,
-    shift_positions,
-    sync_exam,
+from studyplan.db.reads import DECK_SOURCE, RememberedFile, deck_files, imported_tally
+from studyplan.decks import (
+    ExamFolder,
+    KnownFile,
+    Problem,
+    ReadFile,
+    as_roots,
+    installed_decks_dir,
+    label_of,
+    list_decks,
+    read_decks,
 )
-from studyplan.decks import KnownFile, Problem, ReadFile, as_roots, installed_decks_dir, label_of, list_decks, read_decks
 from studyplan.errors import StudyplanError
 from studyplan.files import InputRefused, read_input
 from studyplan.progress import steps
@@ -42,7 +43,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from studyplan.catalog import Card, Catalog
-    from studyplan.db.models import DeckFileRow
+    from studyplan.db.cards import SyncResult
+    from studyplan.db.sql import Rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,28 +77,38 @@ def refuse(problems: list[Problem]) -> None:
         raise StudyplanError(f"{problems[0]}{more}")
 
 
-def sync_decks(session: Session, root: Path | Sequence[Path], fallback_courses: Path | None,
-               now: datetime) -> tuple[Catalog, SyncResult]:
-    """Read what changed in the decks root(s) (the shipped decks overlaid by the learner's
-    own, see `decks.list_decks`) into the store; return the whole catalog (exams carry a
-    card tally, and their cards only when read whole) and what the sync changed.
+@dataclass
+class _Survey:
+    """The decks folder against what the store remembers of it: the files' stamps and
+    digests, the card files known unchanged, and what a sync must read."""
 
-    Refuses (StudyplanError, nothing written) decks with problems, as a full read would.
-    The caller owns the transaction.
-    """
+    roots: tuple[Path, ...]
+    listing: list[ExamFolder]
+    problems: list[Problem]
+    remembered: dict[str, RememberedFile]
+    known: dict[Path, KnownFile]
+    stamps: dict[Path, tuple[_Stamp, str]]  # every listed file: its stamp and digest
+    restamped: list[Path]  # stat changed, content did not
+    whole: set[str]  # exams read whole
+    scopes: dict[str, set[str]]  # exam -> card sources re-read (changed or deleted files)
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.problems or self.restamped or self.whole or self.scopes)
+
+
+def _survey(db: Rows, root: Path | Sequence[Path]) -> _Survey:
     roots = as_roots(root)
     listing, problems = list_decks(roots)
-    if not roots[0].is_dir():
-        refuse(problems)
     installed = installed_decks_dir()
     trusted = [r for r in roots if installed is not None and r.resolve() == installed]
-    remembered: dict[str, DeckFileRow] = {row.path: row for row in deck_files(session)}
+    remembered = {row.path: row for row in deck_files(db)}
 
     known: dict[Path, KnownFile] = {}
-    stamps: dict[Path, tuple[_Stamp, str]] = {}  # every listed file: its stamp and digest
-    restamped: list[Path] = []  # stat changed, content did not
-    whole: set[str] = set()  # exams read whole
-    scopes: dict[str, set[str]] = {}  # exam -> card sources re-read (changed or deleted files)
+    stamps: dict[Path, tuple[_Stamp, str]] = {}
+    restamped: list[Path] = []
+    whole: set[str] = set()
+    scopes: dict[str, set[str]] = {}
     for entry in listing:
         exam_id = entry.folder.name
         changed: list[Path] = []
@@ -127,6 +139,47 @@ def sync_decks(session: Session, root: Path | Sequence[Path], fallback_courses: 
         if changed or deleted:
             labels = [label_of(p, roots) for p in changed] + deleted
             scopes[exam_id] = {DECK_SOURCE + label for label in labels}
+
+    return _Survey(roots, listing, problems, remembered, known, stamps, restamped, whole, scopes)
+
+
+def unchanged_catalog(db: Rows, root: Path | Sequence[Path], fallback_courses: Path | None) -> Catalog | None:
+    """The catalog when no deck file changed since the store last read them (a stat per
+    file; only the exam and course files are parsed), else None: a sync is due
+    (`sync_decks`), and it reports any problem."""
+    survey = _survey(db, root)
+    if not survey.unchanged:
+        return None
+    catalog, problems, _read = read_decks(survey.roots, survey.listing, survey.known, fallback_courses)
+    return None if problems else _with_imported(db, catalog)
+
+
+def _with_imported(db: Rows, catalog: Catalog) -> Catalog:
+    """*catalog* with each exam's tally of live imported (Anki) cards."""
+    imported = imported_tally(db)
+    if not imported:
+        return catalog
+    return replace(catalog, exams={k: replace(e, imported=imported.get(k, ())) for k, e in catalog.exams.items()})
+
+
+def sync_decks(session: Session, root: Path | Sequence[Path], fallback_courses: Path | None,
+               now: datetime) -> tuple[Catalog, SyncResult]:
+    """Read what changed in the decks root(s) (the shipped decks overlaid by the learner's
+    own, see `decks.list_decks`) into the store; return the whole catalog (exams carry a
+    card tally, and their cards only when read whole) and what the sync changed.
+
+    Refuses (StudyplanError, nothing written) decks with problems, as a full read would.
+    The caller owns the transaction.
+    """
+    from studyplan.db.cards import SyncResult, remember_deck_files, restamp_deck_files, shift_positions, sync_exam
+    from studyplan.db.sql import session_rows
+
+    db = session_rows(session)
+    survey = _survey(db, root)
+    if not survey.roots[0].is_dir():
+        refuse(survey.problems)
+    roots, listing, problems, remembered = survey.roots, survey.listing, survey.problems, survey.remembered
+    known, stamps, restamped, whole, scopes = survey.known, survey.stamps, survey.restamped, survey.whole, survey.scopes
 
     unread = sum(1 for entry in listing for path in entry.card_files if path not in known)
     with steps(unread, "reading decks") as advance:
@@ -168,16 +221,10 @@ def sync_decks(session: Session, root: Path | Sequence[Path], fallback_courses: 
         result = result + sync_exam(session, exam, positioned, None if exam_id in whole else scopes[exam_id], now)
         synced.add(exam_id)
     remember_deck_files(session, synced, files)
-    for path in restamped:  # touched but not edited: remember the new stat, read nothing
-        if path.parent.name not in synced:
-            stamp, _ = stamps[path]
-            row = remembered[str(path)]
-            row.size, row.mtime_ns, row.version = stamp.size, stamp.mtime_ns, stamp.version
-    session.flush()
-    imported = imported_tally(session)
-    if imported:
-        catalog = replace(catalog, exams={k: replace(e, imported=imported.get(k, ())) for k, e in catalog.exams.items()})
-    return catalog, result
+    # touched but not edited: remember the new stat, read nothing
+    restamp_deck_files(session, [(str(path), stamps[path][0].size, stamps[path][0].mtime_ns, stamps[path][0].version)
+                                 for path in restamped if path.parent.name not in synced])
+    return _with_imported(db, catalog), result
 
 
 def _row(path: Path, exam_id: str, label: str, role: str, stamp: _Stamp, digest: str, domain: str = "",
@@ -191,6 +238,8 @@ def _row(path: Path, exam_id: str, label: str, role: str, stamp: _Stamp, digest:
 
 def _duplicates_of_unread(session: Session, read: list[ReadFile], unread_labels: set[str]) -> list[Problem]:
     """A card id of a file read now that a file not read (unchanged) already holds."""
+    from studyplan.db.cards import card_sources
+
     cards = [card for f in read for card in f.cards]
     holders = card_sources(session, [card.id for card in cards])
     problems = []

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from studyplan.catalog import Exam
     from studyplan.db.cards import SyncResult
     from studyplan.forecast import GradeMix
-    from studyplan.workspace import Unit, Workspace
+    from studyplan.workspace import Reading, Unit, Workspace
 
 FOUNDATIONS = "foundations"
 # The first plan `daily` makes: the exams' courses, cards and realistic reviews need about
@@ -44,20 +44,20 @@ def active_plan(ws: Workspace) -> Plan | None:
 def active_plan_exam(ws: Workspace) -> tuple[str, date] | None:
     """(exam, exam date) of the learner's active plan, or None: what a question before
     replacing the plan names, without reading the plan's days."""
-    from studyplan.db.plans import active_plan_exam as load
+    from studyplan.db.reads import active_plan_exam as load
 
     with ws.unit(sync=False, create_learner=False) as u:
-        return None if u.learner_id is None else load(u.db, u.learner_id)
+        return None if u.learner_id is None else load(u.rows, u.learner_id)
 
 
-def stored_plan(u: Unit) -> Plan | None:
+def stored_plan(u: Unit | Reading) -> Plan | None:
     """The active plan within a unit of work (None without a learner or a plan)."""
-    from studyplan.db.plans import active_plan as load
+    from studyplan.db.reads import active_plan as load
 
-    return None if u.learner_id is None else load(u.db, u.learner_id)
+    return None if u.learner_id is None else load(u.rows, u.learner_id)
 
 
-def required_plan(u: Unit) -> Plan:
+def required_plan(u: Unit | Reading) -> Plan:
     """The active plan, or the error that says how to make one."""
     plan = stored_plan(u)
     if plan is None:
@@ -272,20 +272,19 @@ class TodayReport:
 def today_report(ws: Workspace) -> TodayReport:
     """Today's tasks beside what is due, the minutes left, and honest progress: the days
     from when the plan was made up to yesterday against what was done on them."""
-    from studyplan.db.history import count_due, introduced_between
-    from studyplan.db.plans import course_days, plan_made_on
+    from studyplan.db.reads import count_due, course_days, introduced_between, plan_made_on
     from studyplan.forecast import NEW_CARD_MINUTES, REVIEW_MINUTES
 
-    with ws.unit(create_learner=False) as u:
+    with ws.reading() as u:
         plan = required_plan(u)
-        lid = u.learner_id
+        lid, db = u.learner_id, u.rows
         assert lid is not None
         exams = plan_exams(plan.exam, plan.background)
-        made = max(plan.start, plan_made_on(u.db, lid) or plan.start)
-        due = count_due(u.db, lid, ws.today, exams)
-        done_today = introduced_between(u.db, lid, ws.today, ws.today, exams)
-        done_before = introduced_between(u.db, lid, made, ws.today - timedelta(days=1), exams)
-        course_log = course_days(u.db, lid, made, ws.today)
+        made = max(plan.start, plan_made_on(db, lid) or plan.start)
+        due = count_due(db, lid, ws.today, exams)
+        done_today = introduced_between(db, lid, ws.today, ws.today, exams)
+        done_before = introduced_between(db, lid, made, ws.today - timedelta(days=1), exams)
+        course_log = course_days(db, lid, made, ws.today)
         readiness = readiness_of(ws, u, plan.exam, plan.exam_date)[0]
     day = plan.day(ws.today)
     planned = day.tasks if day else ()
@@ -307,14 +306,15 @@ def today_report(ws: Workspace) -> TodayReport:
     )
 
 
-def readiness_of(ws: Workspace, u: Unit, exam_id: str, on: date) -> tuple[float, dict[str, float]]:
+def readiness_of(ws: Workspace, u: Unit | Reading, exam_id: str, on: date) -> tuple[float, dict[str, float]]:
     """Readiness (metrics.readiness): predicted recall on *on*, overall and per domain."""
-    from studyplan.db.history import exam_recall
+    from studyplan.db.reads import exam_recall
 
     exam = ws.exam(exam_id)
     if u.learner_id is None:
         return 0.0, {}
-    return metrics.readiness(exam_recall(u.db, u.learner_id, exam.id, on), {d.id: float(d.weight) for d in exam.domains})
+    return metrics.readiness(exam_recall(u.rows, u.learner_id, exam.id, on),
+                             {d.id: float(d.weight) for d in exam.domains})
 
 
 # --------------------------------------------------------------------------- done

@@ -46,12 +46,12 @@ def stats_report(ws: Workspace, exam_id: str | None = None) -> StatsReport:
         retention_by_domain,
         reviews_per_day,
     )
-    from studyplan.db.plans import active_plan_exam
+    from studyplan.db.reads import active_plan_exam
 
     with ws.unit() as u:
         lid, db = u.learner_id, u.db
         assert lid is not None
-        plan = active_plan_exam(db, lid)  # (exam, exam date): the plan's days are not needed
+        plan = active_plan_exam(u.rows, lid)  # (exam, exam date): the plan's days are not needed
         if exam_id is None:
             if plan is None:
                 raise StudyplanError("no plan yet: pass --exam, or run 'studyplan plan create' first")
@@ -89,7 +89,7 @@ def calendar_document(ws: Workspace, fmt: str, start: date | None, end: date | N
         minutes_per_day,
         reviews_per_day,
     )
-    from studyplan.db.plans import course_days
+    from studyplan.db.reads import course_days
     from studyplan.plan_views import task_title
 
     with ws.unit(sync=False, create_learner=False) as u:
@@ -99,7 +99,7 @@ def calendar_document(ws: Workspace, fmt: str, start: date | None, end: date | N
         reviewed = reviews_per_day(u.db, lid, plan.start, ws.today)
         introduced = introduced_per_day(u.db, lid, plan.start, ws.today)
         minutes = minutes_per_day(u.db, lid, plan.start, ws.today)
-        courses = course_days(u.db, lid, plan.start, ws.today)
+        courses = course_days(u.rows, lid, plan.start, ws.today)
     exam = ws.exam(plan.exam)
     actuals = {
         day: DayActual(reviewed=reviewed.get(day, 0) - introduced.get(day, 0), new=introduced.get(day, 0),

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from studyplan.catalog import Catalog, Exam
     from studyplan.db.cards import SyncResult
     from studyplan.db.engine import DriverTransaction
+    from studyplan.db.sql import Rows
     from studyplan.decks import Problem
 
 SYNC_ATTEMPTS = 3
@@ -63,11 +64,22 @@ def display_location(location: str) -> str:
 @dataclass
 class Unit:
     """One use case's transaction: the session, the learner (None if not on the database
-    and not created) and what the deck sync changed (None when not synced)."""
+    and not created), what the deck sync changed (None when not synced), and the plain-SQL
+    door onto the same transaction (`db.reads`)."""
 
     db: Session
     learner_id: int | None
     synced: SyncResult | None
+    rows: Rows
+
+
+@dataclass
+class Reading:
+    """A unit of work that only reads (`Workspace.reading`): plain-SQL statements
+    (`db.reads`) and the learner (None when not on the database)."""
+
+    rows: Rows
+    learner_id: int | None
 
 
 @dataclass
@@ -172,14 +184,11 @@ class Workspace:
         under a shared lock for as long as the workspace is open, so `restore` waits for
         (or refuses) a review session instead of swapping the file under it."""
         from studyplan.db.backup import clean_leftovers
-        from studyplan.db.engine import database_url, display_location, open_database, sqlite_path
-        from studyplan.db.filelock import acquire
+        from studyplan.db.engine import database_url, open_database, sqlite_path
 
         path = sqlite_path(database_url(self.db_location))
-        if path is not None and path.parent.is_dir():
-            self._lock = acquire(path, exclusive=False, refusal=(
-                f"{display_location(self.db_location)}: a restore is replacing the database; nothing was "
-                "changed; try again when it has finished"))
+        if path is not None:
+            self._hold_lock(path)
         try:
             self._engine, sessions = open_database(self.db_location)
         except BaseException:
@@ -190,6 +199,16 @@ class Workspace:
             self._identity = _identity(path)
             clean_leftovers(path.parent)  # hidden copies of a backup or restore killed earlier
         return sessions
+
+    def _hold_lock(self, path: Path) -> None:
+        """Hold the SQLite file *path* under a shared lock until `close` (once per command)."""
+        from studyplan.db.filelock import acquire
+        from studyplan.db.location import display_location
+
+        if "_lock" not in self.__dict__ and path.parent.is_dir():
+            self._lock = acquire(path, exclusive=False, refusal=(
+                f"{display_location(self.db_location)}: a restore is replacing the database; nothing was "
+                "changed; try again when it has finished"))
 
     def _release(self, forget: bool = False) -> None:
         lock = self.__dict__.pop("_lock", None)
@@ -258,7 +277,9 @@ class Workspace:
         from sqlalchemy.exc import IntegrityError
 
         from studyplan.db.engine import translate_errors
-        from studyplan.db.learners import existing_learner_id, learner_id
+        from studyplan.db.learners import learner_id
+        from studyplan.db.reads import existing_learner_id
+        from studyplan.db.sql import session_rows
 
         sessions = self._sessions
         self._check_same_file()
@@ -271,7 +292,7 @@ class Workspace:
                     # deck sync (a write) is left out; a use case that must write still fails.
                     synced = self._sync(session) if sync and not self._read_only else None
                     learner = (learner_id(session, self.learner, self.now()) if create_learner
-                               else existing_learner_id(session, self.learner))
+                               else existing_learner_id(session_rows(session), self.learner))
                     break
                 except IntegrityError:
                     session.rollback()
@@ -284,7 +305,7 @@ class Workspace:
                     raise
             self.__dict__["_current"] = session
             try:
-                yield Unit(session, learner, synced)
+                yield Unit(session, learner, synced, session_rows(session))
                 session.commit()
             except BaseException:
                 session.rollback()
@@ -292,6 +313,35 @@ class Workspace:
             finally:
                 self.__dict__["_current"] = None
                 session.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Reading]:
+        """A unit of work that only reads, for the commands a learner runs every day.
+
+        When the database is a SQLite file at the schema head and no deck file changed
+        since the last sync, it runs on SQLite's own driver (`db.fast`) and SQLAlchemy is
+        never imported; otherwise it is a `unit` (which syncs the decks, or migrates, or
+        refuses) without creating the learner. Both run the same statements.
+        """
+        from studyplan.db.location import database_url, sqlite_path
+
+        path = sqlite_path(database_url(self.db_location))
+        if path is not None and path.is_file():
+            from studyplan.db.fast import sqlite_reading
+            from studyplan.db.reads import existing_learner_id
+            from studyplan.deck_sync import unchanged_catalog
+            from studyplan.decks import COURSES_FILE, shipped_decks_dir
+
+            self._hold_lock(path)
+            with sqlite_reading(path, self.db_location) as rows:
+                catalog = None if rows is None else unchanged_catalog(
+                    rows, self.decks_roots, shipped_decks_dir() / COURSES_FILE)
+                if rows is not None and catalog is not None:
+                    self.__dict__.setdefault("catalog", catalog)
+                    yield Reading(rows, existing_learner_id(rows, self.learner))
+                    return
+        with self.unit(create_learner=False) as u:
+            yield Reading(u.rows, u.learner_id)
 
     def now(self) -> datetime:
         """The current time, on the workspace's day when `--today` moved it."""

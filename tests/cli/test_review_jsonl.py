@@ -187,9 +187,9 @@ def test_a_script_drives_a_real_process_line_by_line(db_path, tiny_decks, run):
 def test_a_grade_the_database_refuses_is_a_fatal_error_event_and_the_saved_grades_stay(run, db_path, monkeypatch):
     from faults.test_locked_grades import LockingInput
 
-    from studyplan.db import engine as engine_module
+    from studyplan.db import location as location_module
 
-    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(location_module, "BUSY_TIMEOUT_MS", 200)
     assert run("decks", "sync").exit_code == 0
     stream = LockingInput(["", "5", "", "4"], db_path, 3)  # another program locks the database before the "4"
     try:

@@ -16,7 +16,7 @@ from contextlib import closing
 import pytest
 from conftest import error_line, history_views
 
-from studyplan.db import engine as engine_module
+from studyplan.db import location as location_module
 
 DAY = "2026-12-01"
 
@@ -52,7 +52,7 @@ class LockingInput(io.RawIOBase):
 
 @pytest.fixture(autouse=True)
 def short_busy_timeout(monkeypatch):
-    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(location_module, "BUSY_TIMEOUT_MS", 200)
 
 
 def logged(db, sql="SELECT card_id, grade FROM review_log ORDER BY id"):

@@ -12,15 +12,13 @@ from datetime import datetime
 from json.encoder import encode_basestring as _encode_string
 from typing import cast
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from studyplan.catalog import Card, Catalog, Exam
 from studyplan.db.models import CardRow, DeckFileRow, DomainRow, ExamRow
+from studyplan.db.reads import ANKI_SOURCE, DECK_SOURCE
 from studyplan.progress import Advance, steps
-
-DECK_SOURCE = "deck:"
-ANKI_SOURCE = "anki:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,24 +192,6 @@ def sync_exam(session: Session, exam: Exam, cards: list[tuple[int, Card]], scope
     return SyncResult(added, updated, retired, restored, unchanged)
 
 
-def imported_tally(session: Session) -> dict[str, tuple[tuple[str, str, int], ...]]:
-    """Live imported (Anki) cards per exam: (domain slug, style, count) each."""
-    rows = session.execute(  # the card table alone: SQLite then reads it by the source index
-        select(CardRow.exam_id, CardRow.domain_id, CardRow.style, func.count())
-        # a range, not LIKE: SQLite serves it from the source index (LIKE it would not)
-        .where(CardRow.source >= ANKI_SOURCE, CardRow.source < ANKI_SOURCE[:-1] + chr(ord(ANKI_SOURCE[-1]) + 1),
-               CardRow.retired_at.is_(None))
-        .group_by(CardRow.exam_id, CardRow.domain_id, CardRow.style)).all()
-    if not rows:
-        return {}
-    slugs = dict(session.execute(select(DomainRow.id, DomainRow.slug)
-                                 .where(DomainRow.id.in_({domain for _e, domain, _s, _n in rows}))).all())
-    out: dict[str, list[tuple[str, str, int]]] = {}
-    for exam_id, domain, style, n in rows:
-        out.setdefault(exam_id, []).append((slugs[domain], style, int(n)))
-    return {exam_id: tuple(sorted(found)) for exam_id, found in out.items()}
-
-
 def shift_positions(session: Session, exam_id: str, source: str, delta: int) -> None:
     """Move the deck order of the cards of *source* by *delta* (a file before it grew or shrank)."""
     session.execute(update(CardRow).where(CardRow.exam_id == exam_id, CardRow.source == source)
@@ -227,9 +207,16 @@ def card_sources(session: Session, ids: list[str]) -> dict[str, str]:
     return found
 
 
-def deck_files(session: Session) -> list[DeckFileRow]:
-    """Every deck file remembered, as last read."""
-    return list(session.scalars(select(DeckFileRow)))
+def restamp_deck_files(session: Session, stamps: list[tuple[str, int, int, str]]) -> None:
+    """Remember a new (size, mtime_ns, version) for each file path of *stamps* whose content
+    did not change."""
+    if stamps:
+        table = DeckFileRow.__table__
+        session.execute(update(table).where(table.c.path == bindparam("at"))  # type: ignore[attr-defined]
+                        .values(size=bindparam("new_size"), mtime_ns=bindparam("new_mtime"),
+                                version=bindparam("new_version")),
+                        [dict(at=path, new_size=size, new_mtime=mtime, new_version=version)
+                         for path, size, mtime, version in stamps])
 
 
 def remember_deck_files(session: Session, exam_ids: set[str], files: list[dict]) -> None:

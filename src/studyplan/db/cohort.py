@@ -9,7 +9,6 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from studyplan.cohort import LearnerProgress
-from studyplan.db.history import domain_slugs, exam_recall
 from studyplan.db.models import (
     CardRow,
     CardState,
@@ -20,6 +19,8 @@ from studyplan.db.models import (
     PlanTask,
     ReviewLog,
 )
+from studyplan.db.reads import domain_slugs, exam_recall
+from studyplan.db.sql import session_rows
 from studyplan.metrics import readiness
 
 FOUNDATIONS = "foundations"
@@ -96,6 +97,7 @@ def cohort_progress(session: Session, today: date, exam: str | None = None) -> l
 def _readiness(session: Session, learner_id: int, exam_id: str, on: date,
                domains: list[tuple[int, float, int]]) -> float:
     """The learner's predicted recall on *on*, weighted by the guide (metrics.readiness)."""
-    slugs = domain_slugs(session, exam_id)
+    rows = session_rows(session)
+    slugs = domain_slugs(rows, exam_id)
     weights = {slugs.get(domain_id, str(domain_id)): float(weight) for domain_id, weight, _total in domains}
-    return readiness(exam_recall(session, learner_id, exam_id, on), weights)[0]
+    return readiness(exam_recall(rows, learner_id, exam_id, on), weights)[0]

@@ -2,112 +2,34 @@
 
 from __future__ import annotations
 
-import functools
 import os
-import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
-from urllib.parse import quote, unquote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from studyplan.db import location
+from studyplan.db.location import check_sqlite_file as check_sqlite_file
+from studyplan.db.location import database_url as database_url
+from studyplan.db.location import display_location as display_location
+from studyplan.db.location import driver_failure
+from studyplan.db.location import first_line as _first_line
+from studyplan.db.location import head_revision as head_revision
+from studyplan.db.location import is_read_only as is_read_only
+from studyplan.db.location import redact as redact
+from studyplan.db.location import shipped_revisions as shipped_revisions
+from studyplan.db.location import sqlite_path as sqlite_path
 from studyplan.db.migrations import MIGRATIONS
-from studyplan.errors import NotSaved, StudyplanError
+from studyplan.errors import StudyplanError
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 10_000
 # A PostgreSQL server that accepts the connection and never answers must not hang a
 # command; a statement stuck behind another session's lock gives up in the end too.
 PG_CONNECT_TIMEOUT_S = 10
 PG_STATEMENT_TIMEOUT_MS = 60_000
-MASK = "***"
-
-
-def database_url(value: str) -> str:
-    """A SQLAlchemy URL for *value*: a URL is kept, anything else is a SQLite file path."""
-    if "://" in value:
-        return value
-    return f"sqlite:///{Path(value).expanduser().resolve()}"
-
-
-# Any "scheme://user:secret@" in free text (up to the last @ of the word: over-masking is
-# safe) and any "password=value" (a URL query or a libpq key=value string).
-_URL_SECRET = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://[^:@/?#\s]*:)\S*@")
-_KEY_SECRET = re.compile(r"(?i)(\b(?:password|passwd|pwd|sslpassword)\s*=\s*)('[^']*'|[^\s&;#'\"]+)")
-
-
-def _secrets(location: str) -> list[str]:
-    """The passwords written in *location* (URL userinfo, `password=` in the query), raw
-    and percent-decoded, longest first."""
-    found = []
-    if "://" in location:
-        rest = location.split("://", 1)[1]
-        userinfo = rest[: rest.rfind("@")] if "@" in rest else ""
-        if ":" in userinfo:
-            found.append(userinfo.split(":", 1)[1])
-    found += [m.group(2).strip("'") for m in _KEY_SECRET.finditer(location)]
-    found += [unquote(f) for f in found] + [quote(f, safe="") for f in found]
-    return sorted({f for f in found if f}, key=len, reverse=True)
-
-
-def redact(text: str, location: str | None = None) -> str:
-    """*text* with every password masked: the ones written in *location* wherever they
-    appear, and anything that looks like a URL's or a connection string's password."""
-    if location:
-        for secret in _secrets(location):
-            text = text.replace(secret, MASK)
-    text = _URL_SECRET.sub(rf"\1{MASK}@", text)
-    return _KEY_SECRET.sub(rf"\1{MASK}", text)
-
-
-def display_location(value: str) -> str:
-    """The database *value* (a path or a URL) as people see it, password masked: the one
-    way a database is named in messages, whether or not the URL can be parsed."""
-    if "://" not in value:
-        return str(Path(value).expanduser())
-    path = sqlite_path(value)
-    if path is not None:
-        return str(path)
-    if "@" in value.split("://", 1)[1]:
-        scheme, rest = value.split("://", 1)
-        at = rest.rfind("@")
-        user, colon, _secret = rest[:at].partition(":")
-        value = f"{scheme}://{user}{colon}{MASK if colon else ''}{rest[at:]}"
-    return redact(value)
-
-
-def sqlite_path(url: str) -> Path | None:
-    """The file behind a SQLite URL, or None for other databases and in-memory SQLite."""
-    if not url.startswith("sqlite"):
-        return None
-    path = url.split("///", 1)[1] if "///" in url else ""
-    return Path(path) if path and path != ":memory:" else None
-
-
-def check_sqlite_file(path: Path) -> None:
-    """Refuse a path that cannot hold a database, before anything is written."""
-    if path.exists():
-        if path.is_dir():
-            raise StudyplanError(f"{path}: is a directory, not a database file")
-        if not os.access(path, os.R_OK):
-            raise StudyplanError(f"{path}: database file is not readable")
-        if path.stat().st_size:
-            with path.open("rb") as fh:
-                if fh.read(16) != SQLITE_HEADER:
-                    raise StudyplanError(f"{path}: not a SQLite database (corrupt or another kind of file); nothing was changed")
-        return
-    parent = path.parent
-    if parent.exists() and not parent.is_dir():
-        raise StudyplanError(f"{path}: cannot create the database, {parent} is a file, not a folder")
-    if not parent.is_dir():
-        raise StudyplanError(f"{path}: cannot create the database, folder {parent} does not exist")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise StudyplanError(f"{path}: cannot create the database, folder {parent} is not writable")
-
 
 # Test hook: a page limit that makes SQLite report a full disk (SQLITE_FULL) once the
 # database would grow past it. Only the fault tests set it; never set it in real use.
@@ -133,7 +55,7 @@ SQLITE_SYNCHRONOUS = "FULL"
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout = {location.BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute(f"PRAGMA synchronous = {SQLITE_SYNCHRONOUS}")
     cursor.execute("PRAGMA foreign_keys = ON")
@@ -158,11 +80,6 @@ def _pg_connect_args(url: str) -> dict[str, object]:
     return args
 
 
-def is_read_only(path: Path) -> bool:
-    """True for an existing database file this process may read but not write."""
-    return path.is_file() and os.access(path, os.R_OK) and not os.access(path, os.W_OK)
-
-
 def _read_only_creator(path: Path):
     # immutable: a folder we cannot write holds no -shm we could create, and SQLite would
     # refuse to read a WAL database without one; with no -wal beside it nothing is missed.
@@ -171,7 +88,7 @@ def _read_only_creator(path: Path):
     uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
 
     def connect() -> sqlite3.Connection:
-        return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        return sqlite3.connect(uri, uri=True, timeout=location.BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
 
     return connect
 
@@ -214,7 +131,7 @@ def make_engine(url: str) -> Engine:
 
 def _sqlite_read_only_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout = {location.BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
 
@@ -250,37 +167,7 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-_REVISION_LINE = re.compile(r"""^(revision|down_revision)\s*=\s*(?:"([^"]*)"|'([^']*)'|None)""", re.M)
-
-
-@functools.cache
-def shipped_revisions() -> tuple[frozenset[str], str]:
-    """Every schema revision this release knows, and the newest (read from the migration
-    files, without importing Alembic).
-
-    A test checks that the head agrees with Alembic's own ScriptDirectory.
-    """
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in (MIGRATIONS / "versions").glob("[0-9]*.py"):
-        for key, double, single in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
-            value = double or single
-            if key == "revision":
-                revisions.add(value)
-            elif value:
-                parents.add(value)
-    heads = revisions - parents
-    if len(heads) != 1:
-        raise StudyplanError(f"the shipped migrations have {len(heads)} heads; reinstall studyplan")
-    return frozenset(revisions), heads.pop()
-
-
-def head_revision() -> str:
-    """The newest migration shipped with this release."""
-    return shipped_revisions()[1]
-
-
-def sqlite_contents(path: Path, timeout_s: float = BUSY_TIMEOUT_MS / 1000) -> tuple[set[str], list[str]]:
+def sqlite_contents(path: Path, timeout_s: float | None = None) -> tuple[set[str], list[str]]:
     """(tables, alembic revisions) of an existing SQLite file, read without any pragma
     (no journal-mode change) and, for a file we may not write, read-only."""
     if not path.is_file() or not path.stat().st_size:
@@ -288,7 +175,7 @@ def sqlite_contents(path: Path, timeout_s: float = BUSY_TIMEOUT_MS / 1000) -> tu
     if is_read_only(path):
         conn = _read_only_creator(path)()
     else:
-        conn = sqlite3.connect(str(path), timeout=timeout_s)
+        conn = sqlite3.connect(str(path), timeout=location.BUSY_TIMEOUT_MS / 1000 if timeout_s is None else timeout_s)
     with closing(conn):
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         revisions = ([row[0] for row in conn.execute("SELECT version_num FROM alembic_version")]
@@ -419,10 +306,6 @@ def _give_back_free_pages(engine: Engine) -> None:
         raw.close()
 
 
-def _first_line(exc: BaseException | None) -> str:
-    return str(exc).strip().splitlines()[0] if exc and str(exc).strip() else type(exc).__name__
-
-
 @contextmanager
 def translate_errors(location: str) -> Iterator[None]:
     """Turn database failures into one clear StudyplanError naming the database at
@@ -430,21 +313,7 @@ def translate_errors(location: str) -> Iterator[None]:
     try:
         yield
     except OperationalError as exc:
-        # the label only when something failed: resolving the path costs more than a grade
-        label = display_location(database_url(location))
-        text = redact(_first_line(exc.orig), location)
-        if "locked" in text or "busy" in text:
-            raise NotSaved(label, f"the database stayed busy for {BUSY_TIMEOUT_MS / 1000:g} s (another studyplan "
-                                  "command is writing)", "this change was not saved; try again") from None
-        if "full" in text:
-            raise NotSaved(label, "the disk is full",
-                           "this change was not saved (everything saved before it is kept)") from None
-        if "readonly" in text or "read-only" in text:
-            raise NotSaved(label, "the database is read-only") from None
-        if "disk i/o" in text.lower():
-            raise NotSaved(label, "the disk failed to write (disk I/O error; is it full?)",
-                           "this change was not saved (everything saved before it is kept)") from None
-        raise StudyplanError(f"{label}: database error: {text}") from None
+        raise driver_failure(location, _first_line(exc.orig)) from None
     except DBAPIError as exc:
         raise StudyplanError(f"{display_location(database_url(location))}: database error: "
                              f"{redact(_first_line(exc.orig), location)}") from None

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Float, Integer, and_, case, cast, func, literal, select, type_coerce
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from studyplan.db.models import CardRow, CardState, DomainRow, ReviewLog, day_number
+from studyplan.db.models import CardRow, CardState, DomainRow, ReviewLog
+from studyplan.db.reads import domain_slugs
+from studyplan.db.sql import session_rows
 from studyplan.forecast import CALIBRATION_DAYS, GRADE_WINDOW, GradeCounts, grade_class
-from studyplan.metrics import MATURE_DAYS, PASS_GRADE, REASK_BELOW, RETENTION_WINDOW, DomainRecall, retention
+from studyplan.metrics import MATURE_DAYS, PASS_GRADE, REASK_BELOW
 from studyplan.sm2 import Sm2State
 
 
@@ -103,17 +105,6 @@ def learner_states(session: Session, learner_id: int, exams: list[str]) -> list[
 
 
 
-def count_due(session: Session, learner_id: int, today: date, exams: list[str]) -> int:
-    """Cards due today or earlier among *exams* (suspended and retired excluded)."""
-    return session.scalar(
-        select(func.count())
-        .select_from(CardState)
-        .join(CardRow, CardRow.key == CardState.card_key)
-        .where(CardState.learner_id == learner_id, CardState.due <= today, CardState.suspended.is_(False),
-               CardRow.retired_at.is_(None), CardRow.exam_id.in_(exams))
-    ) or 0
-
-
 def domain_card_stats(session: Session, learner_id: int, exam: str) -> dict[str, dict[str, int]]:
     """Per domain slug of *exam*: total, new, learning, mature, suspended, leeches."""
 
@@ -133,7 +124,7 @@ def domain_card_stats(session: Session, learner_id: int, exam: str) -> dict[str,
         .where(CardRow.exam_id == exam, CardRow.retired_at.is_(None))
         .group_by(CardRow.domain_id)
     )
-    slugs = domain_slugs(session, exam)
+    slugs = domain_slugs(session_rows(session), exam)
     out = {}
     for domain, total, mature, learning, suspended, leeches in rows:
         if domain not in slugs:
@@ -159,13 +150,8 @@ def retention_by_domain(session: Session, learner_id: int, exam: str, since: dat
         .join(per_card, CardRow.key == per_card.c.card_key)
         .where(CardRow.exam_id == exam)
         .group_by(CardRow.domain_id))
-    slugs = domain_slugs(session, exam)
+    slugs = domain_slugs(session_rows(session), exam)
     return {slugs[domain]: (int(n), int(ok or 0)) for domain, n, ok in rows if domain in slugs}
-
-
-def domain_slugs(session: Session, exam: str) -> dict[int, str]:
-    """Domain id -> slug of *exam*."""
-    return dict(session.execute(select(DomainRow.id, DomainRow.slug).where(DomainRow.exam_id == exam)).all())
 
 
 def leech_cards(session: Session, learner_id: int, exam: str) -> list[tuple[str, str]]:
@@ -218,55 +204,3 @@ def grade_counts(session: Session, learner_id: int, exams: list[str]) -> GradeCo
                        int(days))
 
 
-def recall_by_domain(session: Session, learner_id: int, exam: str, on: date,
-                     base: float) -> dict[str, DomainRecall]:
-    """Per domain slug of *exam*: its active cards (suspended and retired left out) and the
-    sum of their predicted recall on *on* (metrics.card_recall, summed in SQL: one pass over
-    the exam's cards, however many the learner has studied)."""
-    due = type_coerce(CardState.due, Integer)
-    last = due - CardState.interval
-    elapsed = case((last > day_number(on), 0), else_=day_number(on) - last)
-    studied = and_(CardState.suspended.is_(False), CardState.introduced_on.is_not(None),
-                   CardState.interval > 0, CardState.due.is_not(None))
-    recall = case((studied, func.power(literal(base, Float), cast(elapsed, Float) / CardState.interval)))
-    rows = session.execute(
-        select(CardRow.domain_id, func.count(), func.count(case((CardState.suspended.is_(True), 1))),
-               func.sum(recall))
-        .outerjoin(CardState, and_(CardState.card_key == CardRow.key, CardState.learner_id == learner_id))
-        .where(CardRow.exam_id == exam, CardRow.retired_at.is_(None))
-        .group_by(CardRow.domain_id)).all()
-    slugs = domain_slugs(session, exam)
-    return {slugs[domain]: DomainRecall(int(n) - int(suspended), float(total or 0.0))
-            for domain, n, suspended, total in rows if domain in slugs}
-
-
-def exam_recall(session: Session, learner_id: int, exam: str, on: date) -> dict[str, DomainRecall]:
-    """recall_by_domain at the learner's own retention (metrics.retention of their
-    review_outcomes): what metrics.readiness weighs, for `today`, `stats` and `cohort`."""
-    base = retention(*review_outcomes(session, learner_id))
-    return recall_by_domain(session, learner_id, exam, on, base)
-
-
-def review_outcomes(session: Session, learner_id: int) -> tuple[int, int]:
-    """(reviews of learned cards, of which passed with grade >= 3) over the learner's last
-    metrics.RETENTION_WINDOW such reviews: the learner's retention."""
-    recent = (select(ReviewLog.grade)
-              .where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(False), ReviewLog.prev_repetitions > 0)
-              .order_by(ReviewLog.review_day.desc())
-              .limit(RETENTION_WINDOW)
-              .subquery())
-    n, ok = session.execute(select(func.count(), func.sum(case((recent.c.grade >= PASS_GRADE, 1), else_=0)))).one()
-    return int(n or 0), int(ok or 0)
-
-
-def introduced_between(session: Session, learner_id: int, start: date, end: date, exams: list[str]) -> int:
-    """Cards of *exams* first introduced on a day in [start, end] (suspended ones included:
-    they were studied)."""
-    if end < start:
-        return 0
-    return session.scalar(
-        select(func.count())
-        .select_from(CardState)
-        .join(CardRow, CardRow.key == CardState.card_key)
-        .where(CardState.learner_id == learner_id, CardState.introduced_on >= start,
-               CardState.introduced_on <= end, CardRow.exam_id.in_(exams))) or 0

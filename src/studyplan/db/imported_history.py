@@ -16,8 +16,8 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from studyplan.anki_history import CardHistory, ImportedReview
-from studyplan.db.cards import DECK_SOURCE
 from studyplan.db.models import CardRow, CardState, Learner, ReviewLog
+from studyplan.db.reads import DECK_SOURCE
 from studyplan.metrics import is_leech
 
 _IN_CHUNK = 500  # card ids per IN (...): under SQLite's oldest variable limit

@@ -12,11 +12,6 @@ from studyplan.db.models import Learner
 DEFAULT_LEARNER = "default"
 
 
-def existing_learner_id(session: Session, name: str) -> int | None:
-    """The learner's id, or None when the name is not on the database (never creates one)."""
-    return session.scalar(select(Learner.id).where(Learner.name == name))
-
-
 def learner_id(session: Session, name: str = DEFAULT_LEARNER, now: datetime | None = None) -> int:
     """The id of the learner called *name*, created on first use."""
     found = session.scalar(select(Learner.id).where(Learner.name == name))

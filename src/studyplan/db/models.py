@@ -28,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from studyplan.db.sql import day_number as day_number
+
 EPOCH = datetime(1970, 1, 1)
 _EPOCH_ORDINAL = EPOCH.toordinal()
 _MILLISECOND = timedelta(milliseconds=1)
@@ -43,15 +45,10 @@ class DayNumber(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
-        return None if value is None else value.toordinal() - _EPOCH_ORDINAL
+        return None if value is None else day_number(value)
 
     def process_result_value(self, value, dialect):
         return None if value is None else date.fromordinal(value + _EPOCH_ORDINAL)
-
-
-def day_number(day: date) -> int:
-    """*day* as the integer a DayNumber column stores, for arithmetic in SQL."""
-    return day.toordinal() - _EPOCH_ORDINAL
 
 
 class EpochMillis(TypeDecorator):

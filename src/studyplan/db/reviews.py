@@ -40,7 +40,7 @@ from studyplan.db.models import (
     PerMille,
     ReviewLog,
 )
-from studyplan.db.plans import task_kind
+from studyplan.db.reads import task_kind
 from studyplan.metrics import is_leech
 from studyplan.plan import Task
 from studyplan.queue import QueueCard, SuspendedCard, interleave
