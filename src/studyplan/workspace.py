@@ -327,12 +327,14 @@ class Workspace:
 
         path = sqlite_path(database_url(self.db_location))
         if path is not None and path.is_file():
+            from studyplan.db.backup import clean_leftovers
             from studyplan.db.fast import sqlite_reading
             from studyplan.db.reads import existing_learner_id
             from studyplan.deck_sync import unchanged_catalog
             from studyplan.decks import COURSES_FILE, shipped_decks_dir
 
             self._hold_lock(path)
+            clean_leftovers(path.parent)  # as the full door does
             with sqlite_reading(path, self.db_location) as rows:
                 catalog = None if rows is None else unchanged_catalog(
                     rows, self.decks_roots, shipped_decks_dir() / COURSES_FILE)

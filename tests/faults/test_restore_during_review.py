@@ -184,12 +184,14 @@ def kill(proc: subprocess.Popen) -> None:
     proc.stderr.close()
 
 
-def test_a_restore_in_progress_holds_off_new_commands_and_a_kill_there_changes_nothing(db_path, tiny_decks, spare):
+@pytest.mark.parametrize("held_off", [("decks", "sync"), ("today",)])  # today: the SQLite-only door too
+def test_a_restore_in_progress_holds_off_new_commands_and_a_kill_there_changes_nothing(db_path, tiny_decks, spare,
+                                                                                      held_off):
     before = digest(db_path)
     restoring = pause(db_path, tiny_decks, "restore-copied", "restore", str(spare))
     leftovers = hidden(db_path.parent)
     assert [n for n in leftovers if re.fullmatch(r"\.study\.db\.restore\.studyplan-\w+\.tmp", n)], leftovers
-    code, _, err = finish(command(db_path, tiny_decks, "decks", "sync", env={TEST_LOCK_TIMEOUT_ENV: "0.5"}))
+    code, _, err = finish(command(db_path, tiny_decks, *held_off, env={TEST_LOCK_TIMEOUT_ENV: "0.5"}))
     assert code == 1
     one_line(err, "a restore is replacing the database", "try again")
     kill(restoring)

@@ -211,8 +211,8 @@ def restamp_deck_files(session: Session, stamps: list[tuple[str, int, int, str]]
     """Remember a new (size, mtime_ns, version) for each file path of *stamps* whose content
     did not change."""
     if stamps:
-        table = DeckFileRow.__table__
-        session.execute(update(table).where(table.c.path == bindparam("at"))  # type: ignore[attr-defined]
+        table = cast(Table, DeckFileRow.__table__)
+        session.execute(update(table).where(table.c.path == bindparam("at"))
                         .values(size=bindparam("new_size"), mtime_ns=bindparam("new_mtime"),
                                 version=bindparam("new_version")),
                         [dict(at=path, new_size=size, new_mtime=mtime, new_version=version)

@@ -112,7 +112,7 @@ def introduced_between(db: Rows, learner_id: int, start: date, end: date, exams:
 
 def domain_slugs(db: Rows, exam: str) -> dict[int, str]:
     """Domain id -> slug for *exam*."""
-    return dict(db.rows("SELECT id, slug FROM domain WHERE exam_id = :exam", {"exam": exam}))  # type: ignore[arg-type]
+    return dict(db.rows("SELECT id, slug FROM domain WHERE exam_id = :exam", {"exam": exam}))
 
 
 def review_outcomes(db: Rows, learner_id: int) -> tuple[int, int]:
