@@ -75,18 +75,20 @@ def prepare(url: str, decks: Path, learners: int) -> list[int]:
 
 def worker(url: str, lid: int, cards: int, barrier, results) -> None:
     from studyplan.db.engine import open_database
-    from studyplan.db.reviews import due_cards, grade_card, new_cards
+    from studyplan.db.queue_reads import due_cards, new_cards
+    from studyplan.db.reviews import grade_card
+    from studyplan.db.sql import session_rows
 
     engine, Session = open_database(url, migrate=False)
     latencies: list[float] = []
     try:
         with Session() as session:
-            fresh = new_cards(session, lid, "bench", {"alpha": cards // 2, "beta": cards - cards // 2})
+            fresh = new_cards(session_rows(session), lid, "bench", {"alpha": cards // 2, "beta": cards - cards // 2})
         barrier.wait()
         for day, queue in ((DAY1, fresh), (DAY1 + timedelta(days=1), None)):
             if queue is None:
                 with Session() as session:
-                    queue = due_cards(session, lid, day)
+                    queue = due_cards(session_rows(session), lid, day)
             now = datetime.combine(day, datetime.min.time())
             for card in queue:
                 started = time.perf_counter()

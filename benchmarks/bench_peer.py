@@ -16,7 +16,9 @@ Then it measures, medians of `--runs` runs (each cold command a fresh process):
 
   cold `today` (process start to exit)      vs Anki: open + `sched.counts()`
   cold `stats`                              vs Anki: open + graphs (365 days) + counts
-  the review queue (first 200 cards)        vs Anki: `get_queued_cards(200)` (both after open)
+  the review queue (first 200 cards)        vs Anki: `get_queued_cards(200)` (both after open: for
+                                            studyplan the database opened and the decks checked,
+                                            as Anki's open reads its decks and note types)
   grade + next card, per card               vs Anki: `answerCard` + `getCard` (both pragmas shown)
   no-op `decks sync` (CLI, and in process)  (Anki has no such step)
   first `decks sync`                        vs Anki: new collection + `add_notes` + close
@@ -266,7 +268,8 @@ import json, sys, time
 from studyplan.study_review import ReviewOptions, start_review
 from studyplan.workspace import Workspace
 ws = Workspace(db=sys.argv[1], decks=sys.argv[2])
-ws._sessions  # the database opened, as Anki's collection is before its figure
+ws._sessions  # the database opened and the decks checked, as Anki's collection is before its figure
+ws.catalog
 t0 = time.perf_counter()
 start = start_review(ws, ReviewOptions(max_cards=200))
 took = time.perf_counter() - t0
@@ -355,6 +358,17 @@ def median_of(runs: int, fn) -> tuple[float, int, str]:
     return (statistics.median(r[0] for r in results), max(r[1] for r in results), results[-1][2])
 
 
+def byte_compile_studyplan() -> None:
+    """Compile studyplan's modules as `pip install` does for its users (and did for the
+    anki package): a checkout run with PYTHONDONTWRITEBYTECODE set would otherwise compile
+    every module from source in each cold process."""
+    import compileall
+
+    import studyplan
+
+    compileall.compile_dir(Path(studyplan.__file__).parent, quiet=1)
+
+
 def anki_python(cache: Path, given: str | None) -> str | None:
     """A Python with the `anki` package: *given*, or a venv made once under *cache*."""
     if given:
@@ -408,6 +422,7 @@ def main() -> int:
     anki = None if args.no_anki else anki_python(cache, args.anki_python)
     py = sys.executable
     cli = [py, "-m", "studyplan"]
+    byte_compile_studyplan()
 
     with tempfile.TemporaryDirectory(prefix="bench-peer-") as tmp:
         root = Path(tmp)

@@ -47,7 +47,9 @@ from sqlalchemy import select
 
 from studyplan.db.engine import driver_transaction, open_database
 from studyplan.db.models import CardRow, DomainRow
-from studyplan.db.reviews import due_cards, grade_card, new_cards
+from studyplan.db.queue_reads import due_cards, new_cards
+from studyplan.db.reviews import grade_card
+from studyplan.db.sql import session_rows
 from studyplan.metrics import split_by_weight
 from studyplan.queue import QueueCard, interleave
 from studyplan.sm2 import Sm2State, review
@@ -215,8 +217,8 @@ def per_domain_new(slugs: list[str]) -> dict[str, int]:
 
 def queue_orm(sessions, lid: int, wanted: dict[str, int]) -> list[QueueCard]:
     with sessions.begin() as db:
-        due = due_cards(db, lid, TODAY)
-        fresh = new_cards(db, lid, EXAM, wanted)
+        due = due_cards(session_rows(db), lid, TODAY)
+        fresh = new_cards(session_rows(db), lid, EXAM, wanted)
     return due + interleave(fresh)
 
 

@@ -9,7 +9,9 @@ from studyplan.db.engine import open_database
 from studyplan.db.history import introduced_counts, learner_states
 from studyplan.db.learners import learner_id
 from studyplan.db.models import CardRow, CardState, ReviewLog
-from studyplan.db.reviews import due_cards, grade_card, new_cards
+from studyplan.db.queue_reads import due_cards, new_cards
+from studyplan.db.reviews import grade_card
+from studyplan.db.sql import session_rows
 from studyplan.decks import load_catalog
 
 NOW = datetime(2026, 12, 1, 9, 0)
@@ -26,14 +28,14 @@ def test_new_cards_takes_each_domains_count_in_deck_order_in_one_query(db_path, 
             easiness=2.5, interval=1, repetitions=1, due=date(2026, 12, 2), lapses=0, suspended=False, leech=False,
             introduced_on=date(2026, 12, 1)))
         event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-        picked = new_cards(session, lid, "tiny", {"alpha": 3, "beta": 2, "gamma": 0})
+        picked = new_cards(session_rows(session), lid, "tiny", {"alpha": 3, "beta": 2, "gamma": 0})
         assert [c.card_id for c in picked] == ["tiny-alpha-002", "tiny-beta-001", "tiny-alpha-003", "tiny-beta-002",
                                                "tiny-alpha-004"]
         assert all(c.is_new for c in picked)
         assert len(statements) == 1
         assert introduced_counts(session, lid, ["tiny"]) == {"alpha": 1}
         assert [(d, s.interval) for d, s in learner_states(session, lid, ["tiny"])] == [("alpha", 1)]
-        assert new_cards(session, lid, "tiny", {"alpha": 0}) == []
+        assert new_cards(session_rows(session), lid, "tiny", {"alpha": 0}) == []
     engine.dispose()
 
 
@@ -63,7 +65,7 @@ def test_a_grade_is_one_read_and_two_writes_at_driver_level(db_path, tiny_decks)
         sync_catalog(session, load_catalog(tiny_decks)[0], NOW)
         lid = learner_id(session, "ada", NOW)
     with sessions() as session:
-        card = new_cards(session, lid, "tiny", {"alpha": 1})[0]
+        card = new_cards(session_rows(session), lid, "tiny", {"alpha": 1})[0]
     statements: list[str] = []  # every statement SQLite runs, however it was sent
     engine.dispose()
     event.listen(engine, "connect", lambda conn, _: conn.set_trace_callback(lambda sql: statements.append(
@@ -75,7 +77,7 @@ def test_a_grade_is_one_read_and_two_writes_at_driver_level(db_path, tiny_decks)
     statements.clear()
     day = NOW.date() + timedelta(days=1)
     with sessions() as session:
-        due = due_cards(session, lid, day)
+        due = due_cards(session_rows(session), lid, day)
     statements.clear()
     with sessions.begin() as session:
         second = grade_card(session, lid, due[0], 3, NOW + timedelta(days=1), day, 1.25)

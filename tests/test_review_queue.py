@@ -1,6 +1,8 @@
 """The review queue and the grade at scale (issue 15): the queue's store queries read only
 what the session shows, and a grade runs on the driver's connection without an ORM session."""
 
+import sqlite3
+from contextlib import closing
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -10,9 +12,10 @@ from studyplan.db.cards import sync_catalog
 from studyplan.db.engine import open_database
 from studyplan.db.learners import learner_id
 from studyplan.db.models import CardRow, CardState, ReviewLog
+from studyplan.db.queue_reads import due_cards, plan_today
 from studyplan.db.reads import active_plan
-from studyplan.db.reviews import due_cards, grade_card, plan_today
-from studyplan.db.sql import session_rows
+from studyplan.db.reviews import grade_card
+from studyplan.db.sql import SqliteRows, prepare, session_rows
 from studyplan.decks import load_catalog
 from studyplan.plan import TaskKind
 from studyplan.queue import QueueCard, interleave
@@ -43,7 +46,7 @@ def _with_states(db_path, tiny_decks, due=DUE, suspended=("tiny-alpha-003",)):
 def test_due_cards_come_most_overdue_first_domains_interleaved_and_a_limit_keeps_their_head(db_path, tiny_decks):
     engine, sessions, lid = _with_states(db_path, tiny_decks)
     with sessions() as session:
-        every = due_cards(session, lid, TODAY)
+        every = due_cards(session_rows(session), lid, TODAY)
         # beta leads (its card is the most overdue), then one of each domain in turn
         assert [(c.card_id, c.due) for c in every] == [
             ("tiny-beta-003", TODAY - timedelta(days=4)), ("tiny-alpha-002", TODAY - timedelta(days=3)),
@@ -52,11 +55,11 @@ def test_due_cards_come_most_overdue_first_domains_interleaved_and_a_limit_keeps
         assert all(not c.is_new and c.exam == "tiny" and c.front and c.back for c in every)
         assert every[0].domain == "beta" and every[0].source.endswith("beta.toml")
         for limit in range(len(every) + 2):
-            assert due_cards(session, lid, TODAY, limit=limit) == every[:limit]
-        assert due_cards(session, lid, TODAY, exams=["tiny"], domain="alpha", limit=2) == [
+            assert due_cards(session_rows(session), lid, TODAY, limit=limit) == every[:limit]
+        assert due_cards(session_rows(session), lid, TODAY, exams=["tiny"], domain="alpha", limit=2) == [
             c for c in every if c.domain == "alpha"][:2]
-        assert due_cards(session, lid, TODAY, exams=["other"]) == []
-        assert due_cards(session, lid, TODAY, exams=[]) == []
+        assert due_cards(session_rows(session), lid, TODAY, exams=["other"]) == []
+        assert due_cards(session_rows(session), lid, TODAY, exams=[]) == []
     engine.dispose()
 
 
@@ -65,7 +68,7 @@ def test_a_limited_due_queue_is_one_query_for_the_order_and_one_for_the_texts_ke
     statements: list[tuple[str, object]] = []
     event.listen(engine, "before_cursor_execute", lambda _c, _cur, sql, params, *_: statements.append((sql, params)))
     with sessions() as session:
-        picked = due_cards(session, lid, TODAY, limit=3)
+        picked = due_cards(session_rows(session), lid, TODAY, limit=3)
     assert [c.card_id for c in picked] == ["tiny-beta-003", "tiny-alpha-002", "tiny-beta-001"]
     assert statements[0][0] == "BEGIN IMMEDIATE" and len(statements) == 3
     order, texts = statements[1:]
@@ -75,16 +78,23 @@ def test_a_limited_due_queue_is_one_query_for_the_order_and_one_for_the_texts_ke
 
 
 def test_due_cards_are_read_through_the_learner_due_index(db_path, tiny_decks):
-    engine, sessions, lid = _with_states(db_path, tiny_decks)
-    from studyplan.db.reviews import _due_query
-
-    with engine.connect() as conn:
-        compiled = _due_query(True, False).compile(dialect=engine.dialect)
-        sql = str(compiled).replace("(__[POSTCOMPILE_exams])", "('tiny')")
-        plan = " ".join(r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, (lid, 20788, 0)))
-    assert "ix_card_state_due (learner_id=? AND due<?)" in plan
-    assert "SCAN" not in plan  # no table is read through
+    engine, _sessions, lid = _with_states(db_path, tiny_decks)
     engine.dispose()
+    plans: list[str] = []
+
+    class Explained(SqliteRows):
+        """Runs each statement after recording SQLite's plan for it."""
+
+        def rows(self, sql, params=None):
+            text, bound = prepare(sql, params or {}, True)
+            plans.append(" ".join(r[3] for r in self.connection.execute("EXPLAIN QUERY PLAN " + text, bound)))
+            return super().rows(sql, params)
+
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert due_cards(Explained(conn), lid, TODAY, exams=["tiny"])
+    due_plan = plans[0]
+    assert "ix_card_state_due (learner_id=? AND due<?)" in due_plan
+    assert "SCAN" not in due_plan  # no table is read through
 
 
 def test_interleave_keeps_each_lane_in_order_and_leads_with_the_first_cards_lane():
@@ -92,6 +102,9 @@ def test_interleave_keeps_each_lane_in_order_and_leads_with_the_first_cards_lane
         ("b", 1), ("a", 1), ("c", 1), ("b", 2), ("a", 2), ("b", 3)]
     cards = [QueueCard(f"x{i}", "tiny", d, "f", "b", "", False) for i, d in enumerate("aab")]
     assert [c.card_id for c in interleave(cards)] == ["x0", "x2", "x1"]
+    mixed = [("b", 1), ("a", 1), ("b", 2), ("b", 3), ("c", 1), ("a", 2)]
+    for limit in range(8):  # a limit keeps the head of the same order
+        assert interleave(mixed, lane=lambda x: x[0], limit=limit) == interleave(mixed, lane=lambda x: x[0])[:limit]
 
 
 def test_plan_today_is_the_plan_exam_and_that_day_tasks_only(run, db_path):
@@ -103,18 +116,18 @@ def test_plan_today_is_the_plan_exam_and_that_day_tasks_only(run, db_path):
         plan = active_plan(session_rows(session), lid)
         assert plan is not None
         for day in plan.days:
-            today = plan_today(session, lid, day.date)
+            today = plan_today(session_rows(session), lid, day.date)
             assert today is not None and (today.exam, today.background) == ("tiny", "experienced")
             assert [(t.kind, t.domain, t.count) for t in today.tasks] == [
                 (t.kind, t.domain, t.count) for t in day.tasks]
-        assert any(t.kind == TaskKind.NEW_CARDS for t in plan_today(session, lid, date(2026, 12, 1)).tasks)
-        after = plan_today(session, lid, date(2027, 6, 1))
+        assert any(t.kind == TaskKind.NEW_CARDS for t in plan_today(session_rows(session), lid, date(2026, 12, 1)).tasks)
+        after = plan_today(session_rows(session), lid, date(2027, 6, 1))
         assert after is not None and after.tasks == ()
-        assert plan_today(session, lid + 1, date(2026, 12, 1)) is None
+        assert plan_today(session_rows(session), lid + 1, date(2026, 12, 1)) is None
     engine.dispose()
 
 
-def test_a_queue_full_of_due_cards_looks_up_no_new_cards(db_path, tiny_decks):
+def test_a_queue_full_of_due_cards_looks_up_no_new_cards(db_path, tiny_decks, monkeypatch):
     engine, _sessions, _lid = _with_states(db_path, tiny_decks)
     engine.dispose()
     ws = Workspace(db=str(db_path), decks=str(tiny_decks), today=TODAY, learner="ada")
@@ -124,9 +137,16 @@ def test_a_queue_full_of_due_cards_looks_up_no_new_cards(db_path, tiny_decks):
         assert [c.card_id for c in full.pending if c.is_new] == ["tiny-alpha-004"]  # the one card never seen
         assert len(full.pending) == 8
         statements: list[str] = []
-        event.listen(ws._engine, "before_cursor_execute", lambda _c, _cur, sql, *_: statements.append(sql))
+        run_rows = SqliteRows.rows  # the review starts on SQLite's own driver: record what it runs
+
+        def recorded(self, sql, params=None):
+            statements.append(sql)
+            return run_rows(self, sql, params)
+
+        monkeypatch.setattr(SqliteRows, "rows", recorded)
         start = start_review(ws, ReviewOptions(exam="tiny", max_cards=7)).session
         assert start is not None and list(start.pending) == list(full.pending)[:7]
+        assert any("s.due <= :today" in sql for sql in statements)
         assert not any("row_number" in sql for sql in statements)  # the new-card query never ran
         statements.clear()
         start = start_review(ws, ReviewOptions(exam="tiny", max_cards=8)).session

@@ -76,17 +76,20 @@ def _domain(card: Any) -> object:
     return card.domain
 
 
-def interleave(cards: Sequence[T], lane: Callable[[T], object] = _domain) -> list[T]:
+def interleave(cards: Sequence[T], lane: Callable[[T], object] = _domain, limit: int | None = None) -> list[T]:
     """Round-robin over domains (or another *lane*), each keeping its own order; the lane
-    of the first card leads (for due cards: the most overdue domain)."""
+    of the first card leads (for due cards: the most overdue domain). With *limit*, only
+    the first *limit* cards of that order."""
     by_lane: dict[object, list[T]] = {}
     for card in cards:
         by_lane.setdefault(lane(card), []).append(card)
     lanes = list(by_lane.values())
     out: list[T] = []
     for i in range(max((len(each) for each in lanes), default=0)):
+        if limit is not None and len(out) >= limit:
+            break
         out.extend(each[i] for each in lanes if i < len(each))
-    return out
+    return out[:limit]
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,8 +19,8 @@ from studyplan.session import Outcome, ReviewSession
 from studyplan.study import FOUNDATIONS, plan_exams
 
 if TYPE_CHECKING:
-    from studyplan.db.reviews import PlanToday
-    from studyplan.workspace import Unit, Workspace
+    from studyplan.db.queue_reads import PlanToday
+    from studyplan.workspace import Reading, Unit, Workspace
 
 DEFAULT_NEW_PER_DAY = 20   # without a plan; Anki's default too
 DEFAULT_DRILLS = 20        # `review --drill` on a day the plan has no drills
@@ -49,19 +49,15 @@ class ReviewStart:
 
 def start_review(ws: Workspace, options: ReviewOptions) -> ReviewStart:
     """Today's queue and any re-asks left from an earlier sitting today, as a session."""
-    from studyplan.db.reviews import pending_reasks, plan_today
-
     o = options
     if sum((o.new_only, o.reviews_only, o.drill)) > 1:
         raise StudyplanError("--new-only, --reviews-only and --drill exclude each other")
-    with ws.unit() as u:
-        assert u.learner_id is not None
-        plan = plan_today(u.db, u.learner_id, ws.today)  # the plan's exam and today's tasks only
-        queue = review_queue(ws, u, plan, o.max_cards, o.domain, o.new_only, o.reviews_only, o.exam, o.drill)
-        # Re-asks of cards graded below 4 today come back after the queue, even after a restart.
-        reasks = [] if o.drill or o.new_only else [
-            c for c in pending_reasks(u.db, u.learner_id, ws.today) if o.domain is None or c.domain == o.domain]
-        learner = u.learner_id
+    with ws.reading() as r:  # a learner on the database: read only, on the fastest door
+        found = None if r.learner_id is None else _queue_of(ws, r, o)
+    if found is None:
+        with ws.unit() as u:  # a learner's first review adds them
+            found = _queue_of(ws, u, o)
+    learner, plan, queue, reasks = found
     queue, reasks = shown_with_current_names(ws, queue), shown_with_current_names(ws, reasks)
     if not queue and not reasks:
         if o.exam or plan is None:
@@ -73,6 +69,20 @@ def start_review(ws: Workspace, options: ReviewOptions) -> ReviewStart:
                             where=lambda card: card_location(ws, card), reasks=reasks,
                             grade_transaction=ws.grade_transaction)
     return ReviewStart(session)
+
+
+def _queue_of(ws: Workspace, u: Unit | Reading, o: ReviewOptions
+              ) -> tuple[int, PlanToday | None, list[QueueCard], list[QueueCard]]:
+    """(learner, today's plan, queue, re-asks) as *u* reads them."""
+    from studyplan.db.queue_reads import pending_reasks, plan_today
+
+    assert u.learner_id is not None
+    plan = plan_today(u.rows, u.learner_id, ws.today)  # the plan's exam and today's tasks only
+    queue = review_queue(ws, u, plan, o.max_cards, o.domain, o.new_only, o.reviews_only, o.exam, o.drill)
+    # Re-asks of cards graded below 4 today come back after the queue, even after a restart.
+    reasks = [] if o.drill or o.new_only else [
+        c for c in pending_reasks(u.rows, u.learner_id, ws.today) if o.domain is None or c.domain == o.domain]
+    return u.learner_id, plan, queue, reasks
 
 
 def shown_with_current_names(ws: Workspace, cards: list[QueueCard]) -> list[QueueCard]:
@@ -98,7 +108,7 @@ def _all_domains(ws: Workspace, plan: PlanToday | None, exam_id: str) -> set[str
     return domains
 
 
-def review_queue(ws: Workspace, u: Unit, plan: PlanToday | None, max_cards: int | None = None,
+def review_queue(ws: Workspace, u: Unit | Reading, plan: PlanToday | None, max_cards: int | None = None,
                  domain: str | None = None, new_only: bool = False, reviews_only: bool = False,
                  exam: str | None = None, drill: bool = False) -> list[QueueCard]:
     """Today's queue: due cards (most overdue first, domains interleaved), today's new
@@ -107,7 +117,7 @@ def review_queue(ws: Workspace, u: Unit, plan: PlanToday | None, max_cards: int 
 
     With *max_cards*, each part reads only what still fits: no new cards or drills are
     looked up once the due cards fill it."""
-    from studyplan.db.reviews import (
+    from studyplan.db.queue_reads import (
         drill_cards,
         drills_on,
         due_cards,
@@ -126,7 +136,7 @@ def review_queue(ws: Workspace, u: Unit, plan: PlanToday | None, max_cards: int 
                              f"(domains: {', '.join(sorted(known))})")
     lid = u.learner_id
     assert lid is not None
-    db = u.db
+    db = u.rows
     today_tasks = plan.tasks if plan is not None else ()
     exams = plan_exams(plan.exam, plan.background) if plan is not None else None
     due = [] if (new_only or drill) else due_cards(db, lid, ws.today, exams, domain=domain, limit=max_cards)

@@ -307,6 +307,8 @@ class Workspace:
             try:
                 yield Unit(session, learner, synced, session_rows(session))
                 session.commit()
+                if synced is not None:
+                    self.__dict__["_synced"] = True  # the store holds the decks: later readings need not check
             except BaseException:
                 session.rollback()
                 raise
@@ -330,20 +332,30 @@ class Workspace:
             from studyplan.db.backup import clean_leftovers
             from studyplan.db.fast import sqlite_reading
             from studyplan.db.reads import existing_learner_id
-            from studyplan.deck_sync import unchanged_catalog
-            from studyplan.decks import COURSES_FILE, shipped_decks_dir
 
             self._hold_lock(path)
             clean_leftovers(path.parent)  # as the full door does
             with sqlite_reading(path, self.db_location) as rows:
-                catalog = None if rows is None else unchanged_catalog(
-                    rows, self.decks_roots, shipped_decks_dir() / COURSES_FILE)
-                if rows is not None and catalog is not None:
-                    self.__dict__.setdefault("catalog", catalog)
+                if rows is not None and self._decks_checked(rows):
                     yield Reading(rows, existing_learner_id(rows, self.learner))
                     return
         with self.unit(create_learner=False) as u:
             yield Reading(u.rows, u.learner_id)
+
+    def _decks_checked(self, rows: Rows) -> bool:
+        """True when the store holds the decks as they are: a unit of this command synced
+        them, or no deck file changed since the last sync (the catalog is then read here)."""
+        if self.__dict__.get("_synced"):
+            return True
+        from studyplan.deck_sync import unchanged_catalog
+        from studyplan.decks import COURSES_FILE, shipped_decks_dir
+
+        catalog = unchanged_catalog(rows, self.decks_roots, shipped_decks_dir() / COURSES_FILE)
+        if catalog is None:
+            return False
+        self.__dict__.setdefault("catalog", catalog)
+        self.__dict__["_synced"] = True
+        return True
 
     def now(self) -> datetime:
         """The current time, on the workspace's day when `--today` moved it."""

@@ -204,7 +204,9 @@ def test_grading_one_learners_cards_from_two_threads_never_doubles_or_fails(db_u
 
     from studyplan.db.cards import sync_catalog
     from studyplan.db.learners import learner_id
-    from studyplan.db.reviews import due_cards, grade_card, new_cards
+    from studyplan.db.queue_reads import due_cards, new_cards
+    from studyplan.db.reviews import grade_card
+    from studyplan.db.sql import session_rows
     from studyplan.decks import load_catalog
 
     engine, Session = open_database(db_url)
@@ -223,8 +225,8 @@ def test_grading_one_learners_cards_from_two_threads_never_doubles_or_fails(db_u
             except Exception as exc:  # noqa: BLE001 - any failure is the bug
                 errors.append(repr(exc))
 
-    for day, pick in ((TODAY, lambda s: new_cards(s, lid, "tiny", {"alpha": 6, "beta": 4})),
-                      (TODAY + timedelta(days=1), lambda s: due_cards(s, lid, TODAY + timedelta(days=1)))):
+    for day, pick in ((TODAY, lambda s: new_cards(session_rows(s), lid, "tiny", {"alpha": 6, "beta": 4})),
+                      (TODAY + timedelta(days=1), lambda s: due_cards(session_rows(s), lid, TODAY + timedelta(days=1)))):
         with Session() as s:
             cards = pick(s)
         assert len(cards) == 10

@@ -13,7 +13,8 @@ from datetime import date, datetime
 
 from pgserver import db_url, pg_url, query  # noqa: F401  (fixtures)
 
-from studyplan.db.reviews import grade_card, new_cards, suspend_card
+from studyplan.db.queue_reads import new_cards
+from studyplan.db.reviews import grade_card, suspend_card
 from studyplan.workspace import Workspace
 
 TODAY = date(2026, 12, 1)
@@ -50,7 +51,7 @@ def test_suspend_against_grade_of_the_same_new_card_has_one_winner_and_tells_the
     try:
         with a.unit() as u:
             learner = u.learner_id
-            cards = new_cards(u.db, learner, "tiny", {"alpha": 6, "beta": 4})
+            cards = new_cards(u.rows, learner, "tiny", {"alpha": 6, "beta": 4})
         assert len(cards) == 10
         outcomes = {"grade first": 0, "suspend first": 0}
         for card in cards:

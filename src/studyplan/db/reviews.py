@@ -1,4 +1,4 @@
-"""Queries of the review session: the queue, grading, undo, suspend, re-asks and drills.
+"""The review session's store: grading, undo and suspension (today's queue is read in `db.queue_reads`).
 
 Grading is one short transaction that reads the card's current state, applies SM-2 and
 appends the log row, so two sessions on one database never lose or double a grade.
@@ -8,23 +8,16 @@ Three statements on the DBAPI cursor (not ORM objects) keep a grade near SQLite'
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
 
 from sqlalchemy import (
-    Connection,
     CursorResult,
-    Date,
     and_,
-    bindparam,
-    case,
     delete,
-    func,
     insert,
     select,
-    text,
     update,
 )
 from sqlalchemy.orm import Session
@@ -40,10 +33,8 @@ from studyplan.db.models import (
     PerMille,
     ReviewLog,
 )
-from studyplan.db.reads import task_kind
 from studyplan.metrics import is_leech
-from studyplan.plan import Task
-from studyplan.queue import QueueCard, SuspendedCard, interleave
+from studyplan.queue import QueueCard, SuspendedCard
 from studyplan.sm2 import Sm2State, review
 
 
@@ -53,136 +44,6 @@ class GradeResult:
     state: Sm2State
     leech: bool = False
     skipped: str = ""  # why nothing was written (another session got there first)
-
-
-# The log's one index leads with (learner_id, practice, review_day): a condition on the day
-# alone reads both practice halves of it through this IN, instead of every learner's row.
-_ANY_PRACTICE = ReviewLog.practice.in_([False, True])
-
-_CARD_COLUMNS = (CardRow.id, CardRow.exam_id, DomainRow.slug, CardRow.front, CardRow.back, CardRow.source)
-
-
-@dataclass(frozen=True, slots=True)
-class PlanToday:
-    """What the queue needs of the learner's active plan: its exam, background and the
-    tasks planned on one day (none outside the plan)."""
-    exam: str
-    background: str
-    tasks: tuple[Task, ...]
-
-
-# The queue's own queries are plain SQL (`text`): a review starts in a fresh process, where
-# compiling an ORM select costs milliseconds each; a text statement costs microseconds.
-_ACTIVE_PLAN = text(
-    "SELECT p.exam_id, p.background, t.kind, t.domain, t.count FROM plan p "
-    "LEFT JOIN plan_day d ON d.plan_id = p.id AND d.day = :day "
-    "LEFT JOIN plan_task t ON t.plan_day_id = d.id "
-    "WHERE p.id = (SELECT max(id) FROM plan WHERE learner_id = :learner AND active = :yes) "
-    "ORDER BY t.position").bindparams(bindparam("day", type_=Date))
-
-
-def plan_today(session: Session, learner_id: int, day: date) -> PlanToday | None:
-    """The active plan's exam and background with the tasks of *day*, or None without a
-    plan; one indexed read of the plan row, its day and that day's tasks (not the plan)."""
-    rows = session.connection().execute(_ACTIVE_PLAN, {"learner": learner_id, "day": day, "yes": True}).all()
-    if not rows:
-        return None
-    tasks = tuple(Task(kind=task_kind(kind), count=count, domain=domain) for _e, _b, kind, domain, count in rows
-                  if kind is not None)
-    return PlanToday(rows[0][0], rows[0][1], tasks)
-
-
-# Every card due for the learner, only what orders it: the (learner, due) index, then each
-# card's row by its key. The texts are read afterwards for the cards the queue keeps.
-_DUE = ('SELECT s.card_key, s.due, d.slug FROM card_state s JOIN card c ON c."key" = s.card_key '
-        "JOIN domain d ON d.id = c.domain_id "
-        "WHERE s.learner_id = :learner AND s.due <= :today AND s.suspended = :no AND c.retired_at IS NULL")
-_DUE_ORDER = ' ORDER BY s.due, c.position, s.card_key'
-_TEXTS = text('SELECT c."key", c.id, c.exam_id, c.front, c.back, c.source FROM card c WHERE c."key" IN :keys'
-              ).bindparams(bindparam("keys", expanding=True))
-_TEXT_BATCH = 500  # keys per IN list: well under every driver's parameter limit
-
-
-@functools.lru_cache(maxsize=8)
-def _due_query(exams: bool, domain: bool):
-    sql = _DUE + (" AND c.exam_id IN :exams" if exams else "") + (" AND d.slug = :domain" if domain else "")
-    query = text(sql + _DUE_ORDER)
-    return query.bindparams(bindparam("exams", expanding=True)) if exams else query
-
-
-def due_cards(session: Session, learner_id: int, today: date, exams: Sequence[str] | None = None,
-              domain: str | None = None, limit: int | None = None) -> list[QueueCard]:
-    """Cards due today or earlier, most overdue first, domains interleaved: the first
-    *limit* of them (all without one). Only *exams*' cards when given.
-
-    The order comes from one query over the due cards' keys, due days and domains; the
-    texts are read only for the cards kept.
-    """
-    connection = session.connection()
-    params: dict = {"learner": learner_id, "today": _to_day(today, None), "no": False}
-    if exams is not None:
-        if not exams:
-            return []
-        params["exams"] = list(exams)
-    if domain:
-        params["domain"] = domain
-    rows = connection.execute(_due_query(exams is not None, bool(domain)), params).all()
-    kept = interleave(rows, lane=lambda row: row[2])[:limit]
-    return _with_texts(connection, [(key, slug, False, _from_day(due, None)) for key, due, slug in kept])
-
-
-def _with_texts(connection: Connection, picked: list[tuple[int, str, bool, date | None]]) -> list[QueueCard]:
-    """QueueCards of (key, domain slug, new, due), in that order, with their texts read by key."""
-    texts: dict[int, tuple] = {}
-    keys = [key for key, *_ in picked]
-    for i in range(0, len(keys), _TEXT_BATCH):
-        texts.update((r[0], r) for r in connection.execute(_TEXTS, {"keys": keys[i:i + _TEXT_BATCH]}))
-    cards = []
-    for key, slug, new, due in picked:
-        _k, card_id, exam, front, back, source = texts[key]
-        cards.append(QueueCard(card_id, exam, slug, front, back, source, new, due))
-    return cards
-
-
-def new_cards(session: Session, learner_id: int, exam: str, per_domain: dict[str, int]) -> list[QueueCard]:
-    """Cards never introduced to this learner, in deck order, up to a count per domain, interleaved.
-
-    One query for every domain: each new card numbered within its domain (a window
-    function), kept while its number is within the domain's count.
-    """
-    wanted = {slug: count for slug, count in per_domain.items() if count > 0}
-    if not wanted:
-        return []
-    rank = func.row_number().over(partition_by=CardRow.domain_id, order_by=CardRow.position).label("rank")
-    limit = case(*((DomainRow.slug == slug, count) for slug, count in wanted.items()), else_=0).label("wanted")
-    numbered = (
-        select(*_CARD_COLUMNS, CardRow.position, rank, limit)
-        .join(DomainRow, CardRow.domain_id == DomainRow.id)
-        .outerjoin(CardState, and_(CardState.card_key == CardRow.key, CardState.learner_id == learner_id))
-        .where(CardRow.exam_id == exam, DomainRow.slug.in_(list(wanted)), CardRow.retired_at.is_(None),
-               CardState.card_key.is_(None))
-        .subquery()
-    )
-    c = numbered.c
-    rows = session.execute(select(c.id, c.exam_id, c.slug, c.front, c.back, c.source)
-                           .where(c.rank <= c.wanted).order_by(c.slug, c.position))
-    by_domain: dict[str, list[QueueCard]] = {slug: [] for slug in wanted}
-    for r in rows:
-        by_domain[r[2]].append(QueueCard(r[0], r[1], r[2], r[3], r[4], r[5], True))
-    return interleave([card for slug in wanted for card in by_domain[slug]])
-
-
-def introduced_on(session: Session, learner_id: int, day: date, exam: str) -> dict[str, int]:
-    """New cards introduced on *day* per domain slug."""
-    rows = session.execute(
-        select(DomainRow.slug, func.count())
-        .select_from(CardState)
-        .join(CardRow, CardRow.key == CardState.card_key)
-        .join(DomainRow, CardRow.domain_id == DomainRow.id)
-        .where(CardState.learner_id == learner_id, CardState.introduced_on == day, CardRow.exam_id == exam)
-        .group_by(DomainRow.slug)
-    )
-    return dict(rows.all())
 
 
 # Grading runs once per card shown, at the floor: three statements on the driver's cursor
@@ -427,67 +288,3 @@ def suspension_status(session: Session, learner_id: int | None, card_ids: list[s
         .where(CardState.learner_id == learner_id, CardRow.id.in_(card_ids), CardState.suspended.is_(True))
     ))
     return {cid: (cid in suspended) if cid in known else None for cid in card_ids}
-
-
-def pending_reasks(session: Session, learner_id: int, today: date) -> list[QueueCard]:
-    """Cards whose latest grade of *today* (scheduled or practice) is below 4, oldest first.
-
-    SM-2 asks them again the same day until they score 4 or 5; reading the log instead of
-    the session's memory lets them survive a quit, Ctrl-C or the end of input. Suspended
-    and retired cards are left out.
-    """
-    rows = session.connection().execute(_REASKS, {"learner": learner_id, "today": _to_day(today, None),
-                                                  "no": False, "yes": True})
-    return [QueueCard(r[0], r[1], r[2], r[3], r[4], r[5], False, _from_day(r[6], None)) for r in rows]
-
-
-# The latest grade of each card today (practice IN (false, true): the log index's both
-# halves for the day), kept when below 4 and the card is neither suspended nor retired.
-_REASKS = text(
-    'SELECT c.id, c.exam_id, d.slug, c.front, c.back, c.source, s.due FROM review_log r '
-    "JOIN (SELECT max(id) AS id FROM review_log WHERE learner_id = :learner AND practice IN (:no, :yes) "
-    "AND review_day = :today GROUP BY card_key) latest ON latest.id = r.id "
-    'JOIN card c ON c."key" = r.card_key JOIN domain d ON d.id = c.domain_id '
-    'JOIN card_state s ON s.card_key = c."key" AND s.learner_id = :learner '
-    "WHERE r.grade < 4 AND s.suspended = :no AND c.retired_at IS NULL ORDER BY r.id")
-
-
-def drill_cards(session: Session, learner_id: int, exam: str, today: date, per_domain: dict[str, int]
-                ) -> list[QueueCard]:
-    """Introduced cards of *exam* that are not due and not drilled today, weakest first
-    (most lapses, lowest E-Factor), up to a count per domain slug, domains interleaved."""
-    drilled = select(ReviewLog.card_key).where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(True),
-                                               ReviewLog.review_day == today, ReviewLog.drill.is_(True))
-    picked: list[QueueCard] = []
-    for slug, count in per_domain.items():
-        if count <= 0:
-            continue
-        query = (
-            select(*_CARD_COLUMNS, CardState.due)
-            .join(CardState, and_(CardState.card_key == CardRow.key, CardState.learner_id == learner_id))
-            .join(DomainRow, CardRow.domain_id == DomainRow.id)
-            .where(CardRow.exam_id == exam, DomainRow.slug == slug, CardRow.retired_at.is_(None),
-                   CardState.suspended.is_(False), CardState.introduced_on.is_not(None),
-                   # coalesce: not the (learner, due) index, which would walk every card not due;
-                   # the domain's cards, each with its state, are far fewer
-                   func.coalesce(CardState.due, None) > today,
-                   CardRow.key.not_in(drilled))
-            .order_by(CardState.lapses.desc(), CardState.easiness, CardState.due.desc(), CardRow.position)
-            .limit(count)
-        )
-        picked.extend(QueueCard(r[0], r[1], r[2], r[3], r[4], r[5], False, r[6]) for r in session.execute(query))
-    return interleave(picked)
-
-
-def drills_on(session: Session, learner_id: int, day: date) -> dict[str, int]:
-    """Drills graded on *day* per domain slug."""
-    rows = session.execute(
-        select(DomainRow.slug, func.count())
-        .select_from(ReviewLog)
-        .join(CardRow, CardRow.key == ReviewLog.card_key)
-        .join(DomainRow, CardRow.domain_id == DomainRow.id)
-        .where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(True), ReviewLog.review_day == day,
-               ReviewLog.drill.is_(True))  # a drill is a practice grade: the index's practice half
-        .group_by(DomainRow.slug))
-    return dict(rows.all())
-

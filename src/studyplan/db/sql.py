@@ -30,6 +30,11 @@ def day_number(day: date) -> int:
     return day.toordinal() - _EPOCH_ORDINAL
 
 
+def as_day(value: int | None) -> date | None:
+    """A DayNumber column's integer as a date."""
+    return None if value is None else date.fromordinal(value + _EPOCH_ORDINAL)
+
+
 class Rows(Protocol):
     """Runs one statement and returns its rows as tuples."""
 
