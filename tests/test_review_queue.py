@@ -165,11 +165,11 @@ def test_the_review_screen_grades_in_one_driver_transaction(db_path, tiny_decks)
         session = start_review(ws, ReviewOptions(exam="tiny", max_cards=2)).session
         assert session is not None
         statements: list[str] = []
-        ws._engine.dispose()
-        event.listen(ws._engine, "connect", lambda conn, _: conn.set_trace_callback(statements.append))
+        ws._sqlite_grading.connection.set_trace_callback(statements.append)  # a SQLite file: on sqlite3 alone
         card = session.pending[0]
         with ws.grade_transaction() as tx:
-            statements.clear()  # the new connection's pragmas
+            assert statements == ["BEGIN IMMEDIATE"]
+            statements.clear()
             result = grade_card(tx, session.learner_id, card, 4, NOW, TODAY)
         assert [s.split()[0] for s in statements] == ["SELECT", "UPDATE", "INSERT", "COMMIT"]
         assert result.log_id == 1 and result.state.due == TODAY + timedelta(days=6)

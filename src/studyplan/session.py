@@ -12,14 +12,9 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from studyplan.db.reviews import (
-    Suspension,
-    grade_card,
-    suspend_card,
-    undo_grade,
-    undo_suspend,
-)
+from studyplan.db.grading import grade as grade_card
 from studyplan.errors import DatabaseReplaced, NotSaved
 from studyplan.forecast import DRILL_MINUTES, NEW_CARD_MINUTES, REASK_MINUTES, REVIEW_MINUTES
 from studyplan.metrics import LEECH_LAPSES, needs_reask
@@ -36,6 +31,9 @@ from studyplan.queue import (
     when_back,
 )
 from studyplan.sm2 import Sm2State
+
+if TYPE_CHECKING:
+    from studyplan.db.reviews import Suspension
 
 
 @dataclass
@@ -83,10 +81,11 @@ class ReviewSession:
     def __init__(self, transaction: Callable, learner_id: int, queue: list[QueueCard], today: date,
                  now: Callable[[], datetime], clock: Callable[[], float] = time.monotonic,
                  where: Callable[[QueueCard], str] = lambda card: card.source,
-                 reasks: Sequence[QueueCard] = (), grade_transaction: Callable | None = None):
+                 reasks: Sequence[QueueCard] = (), *, grade_transaction: Callable):
         self.transaction = transaction
-        # A grade, once per card, may run without an ORM session (`Workspace.grade_transaction`).
-        self.grade_transaction = grade_transaction or transaction
+        # A grade, once per card, runs on a driver's cursor without an ORM session
+        # (`Workspace.grade_transaction`); undo and suspend run in an ORM `transaction`.
+        self.grade_transaction = grade_transaction
         self.learner_id = learner_id
         self.pending: deque[QueueCard] = deque(queue)
         queued = {c.card_id for c in queue}
@@ -184,6 +183,8 @@ class ReviewSession:
         console.after(when_back(self.today, result.state.due, again, practice))
 
     def _suspend(self, console: Console, card: QueueCard, reask: bool) -> None:
+        from studyplan.db.reviews import suspend_card
+
         try:
             with self.transaction() as db:
                 suspension = suspend_card(db, self.learner_id, card.card_id, self.today)
@@ -230,6 +231,8 @@ class ReviewSession:
         return True
 
     def _undo_in_database(self, last: Graded | Suspended) -> None:
+        from studyplan.db.reviews import undo_grade, undo_suspend
+
         with self.transaction() as db:
             if isinstance(last, Suspended):
                 undo_suspend(db, self.learner_id, last.suspension)

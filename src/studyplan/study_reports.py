@@ -39,14 +39,8 @@ class StatsReport:
 def stats_report(ws: Workspace, exam_id: str | None = None) -> StatsReport:
     """Per-domain counts, retention, readiness (predicted recall on the exam day), the
     14-day forecast and the 12-week history."""
-    from studyplan.db.history import (
-        domain_card_stats,
-        due_forecast,
-        leech_cards,
-        retention_by_domain,
-        reviews_per_day,
-    )
-    from studyplan.db.reads import active_plan_exam
+    from studyplan.db.history import domain_card_stats, leech_cards, retention_by_domain
+    from studyplan.db.reads import active_plan_exam, due_forecast, reviews_per_day
 
     with ws.unit() as u:
         lid, db = u.learner_id, u.db
@@ -62,8 +56,8 @@ def stats_report(ws: Workspace, exam_id: str | None = None) -> StatsReport:
         overall, per_domain = readiness_of(ws, u, exam.id, on)
         counts = domain_card_stats(db, lid, exam.id)
         retention = retention_by_domain(db, lid, exam.id, ws.today - timedelta(days=29))
-        forecast = due_forecast(db, lid, ws.today, ws.today + timedelta(days=13))
-        history = reviews_per_day(db, lid, ws.today - timedelta(weeks=12), ws.today)
+        forecast = due_forecast(u.rows, lid, ws.today, ws.today + timedelta(days=13))
+        history = reviews_per_day(u.rows, lid, ws.today - timedelta(weeks=12), ws.today)
         leeches = leech_cards(db, lid, exam.id)
     domains = []
     for d in exam.domains:
@@ -84,19 +78,15 @@ def calendar_document(ws: Workspace, fmt: str, start: date | None, end: date | N
     """The active plan rendered as a calendar (str for text formats, bytes for ics; plain
     text fitted to *width* columns)."""
     from studyplan.calendar import CalendarContext, DayActual, render
-    from studyplan.db.history import (
-        introduced_per_day,
-        minutes_per_day,
-        reviews_per_day,
-    )
-    from studyplan.db.reads import course_days
+    from studyplan.db.history import introduced_per_day, minutes_per_day
+    from studyplan.db.reads import course_days, reviews_per_day
     from studyplan.plan_views import task_title
 
     with ws.unit(sync=False, create_learner=False) as u:
         plan = required_plan(u)
         lid = u.learner_id
         assert lid is not None
-        reviewed = reviews_per_day(u.db, lid, plan.start, ws.today)
+        reviewed = reviews_per_day(u.rows, lid, plan.start, ws.today)
         introduced = introduced_per_day(u.db, lid, plan.start, ws.today)
         minutes = minutes_per_day(u.db, lid, plan.start, ws.today)
         courses = course_days(u.rows, lid, plan.start, ws.today)

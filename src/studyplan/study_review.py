@@ -1,8 +1,8 @@
 """Use cases of the review session: today's queue, the session itself, its summary.
 
-`start_review` builds the queue in one unit of work and hands back a `ReviewSession`
-that saves every grade in its own short transaction (a grade is never lost to a crash);
-`finish_report` summarises the sitting.
+`start_review` reads the queue (on the fastest door, `Workspace.reading`) and hands back
+a `ReviewSession` that saves every grade in its own short transaction (a grade is never
+lost to a crash); `finish_report` summarises the sitting.
 """
 
 from __future__ import annotations
@@ -212,7 +212,7 @@ class SessionReport:
 
 def finish_report(ws: Workspace, outcome: Outcome) -> SessionReport:
     """The end-of-session summary: by domain, the next week's due forecast and the streak."""
-    from studyplan.db.history import due_forecast, reviews_per_day
+    from studyplan.db.reads import due_forecast, reviews_per_day
 
     rows: dict[str, list[int]] = {}
     for g in outcome.graded:
@@ -222,9 +222,11 @@ def finish_report(ws: Workspace, outcome: Outcome) -> SessionReport:
         else:
             r[0] += 1
             r[1] += g.grade >= metrics.PASS_GRADE
-    with ws.unit(sync=False) as u:
-        assert u.learner_id is not None
-        forecast = due_forecast(u.db, u.learner_id, ws.today + timedelta(days=1), ws.today + timedelta(days=7))
-        days = reviews_per_day(u.db, u.learner_id, ws.today - timedelta(days=400), ws.today)
+    forecast: dict[date, int] = {}
+    days: dict[date, int] = {}
+    with ws.reading() as u:
+        if u.learner_id is not None:  # None: not on the database, so nothing was graded
+            forecast = due_forecast(u.rows, u.learner_id, ws.today + timedelta(days=1), ws.today + timedelta(days=7))
+            days = reviews_per_day(u.rows, u.learner_id, ws.today - timedelta(days=400), ws.today)
     return SessionReport(outcome, [(d, v[0], v[1], v[2]) for d, v in rows.items()], forecast,
                          metrics.streak(set(days), ws.today))

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
     from studyplan.catalog import Catalog, Exam
     from studyplan.db.cards import SyncResult
-    from studyplan.db.engine import DriverTransaction
+    from studyplan.db.fast import SqliteGrading
+    from studyplan.db.grading import Transaction
     from studyplan.db.sql import Rows
     from studyplan.decks import Problem
 
@@ -195,8 +196,7 @@ class Workspace:
             self._release(forget=True)  # refused before anything was written: no lock file left either
             raise
         if path is not None:
-            self._file = path
-            self._identity = _identity(path)
+            self._remember_file(path)
             clean_leftovers(path.parent)  # hidden copies of a backup or restore killed earlier
         return sessions
 
@@ -252,11 +252,36 @@ class Workspace:
                 finally:
                     self.__dict__["_current"] = None
 
+    @cached_property
+    def _sqlite_grading(self) -> SqliteGrading | None:
+        """The grading connection of a writable SQLite file (None for other databases)."""
+        from studyplan.db.fast import SqliteGrading, servable
+        from studyplan.db.location import database_url, sqlite_path
+
+        path = sqlite_path(database_url(self.db_location))
+        if path is None or not path.is_file() or not servable(path):
+            return None
+        self._hold_lock(path)
+        self._remember_file(path)
+        return SqliteGrading(path, self.db_location)
+
+    def _remember_file(self, path: Path) -> None:
+        """Which file the database is, once per command (see `_check_same_file`)."""
+        if "_file" not in self.__dict__:
+            self._file = path
+            self._identity = _identity(path)
+
     @contextmanager
-    def grade_transaction(self) -> Iterator[DriverTransaction]:
-        """A short transaction on the database driver's own connection, without an ORM
-        session: the review screen's one grade per card (see `db.reviews.grade_card`). It
-        commits as a whole or not at all, like `transaction`."""
+    def grade_transaction(self) -> Iterator[Transaction]:
+        """A short transaction on a database driver's connection, without an ORM session:
+        the review screen's one grade per card (see `db.grading.grade`). It commits as a
+        whole or not at all, like `transaction`."""
+        grading = self._sqlite_grading
+        if grading is not None:  # a SQLite file: on the driver alone
+            self._check_same_file()
+            with grading.transaction() as tx:
+                yield tx
+            return
         from studyplan.db.engine import driver_transaction, translate_errors
 
         _ = self._sessions  # opened (and migrated) once
@@ -334,6 +359,7 @@ class Workspace:
             from studyplan.db.reads import existing_learner_id
 
             self._hold_lock(path)
+            self._remember_file(path)
             clean_leftovers(path.parent)  # as the full door does
             with sqlite_reading(path, self.db_location) as rows:
                 if rows is not None and self._decks_checked(rows):
@@ -364,6 +390,9 @@ class Workspace:
 
     def close(self) -> None:
         """Release the database's connections."""
+        grading = self.__dict__.get("_sqlite_grading")
+        if grading is not None:
+            grading.close()
         if "_sessions" in self.__dict__:
             self._engine.dispose()
         self._release()

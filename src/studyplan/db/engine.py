@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from studyplan.db import location
+from studyplan.db.location import TEST_MAX_PAGE_COUNT_ENV as TEST_MAX_PAGE_COUNT_ENV
 from studyplan.db.location import check_sqlite_file as check_sqlite_file
 from studyplan.db.location import database_url as database_url
 from studyplan.db.location import display_location as display_location
@@ -31,38 +32,8 @@ from studyplan.errors import StudyplanError
 PG_CONNECT_TIMEOUT_S = 10
 PG_STATEMENT_TIMEOUT_MS = 60_000
 
-# Test hook: a page limit that makes SQLite report a full disk (SQLITE_FULL) once the
-# database would grow past it. Only the fault tests set it; never set it in real use.
-TEST_MAX_PAGE_COUNT_ENV = "STUDYPLAN_TEST_MAX_PAGE_COUNT"
-
-
-# The pragmas of every writable SQLite connection, and why:
-# - journal_mode = WAL: a commit appends the transaction's pages to the -wal file, so
-#   readers (another `today`, a backup) never block a grade and a grade never waits on
-#   them; a commit is one sequential write, not a rollback journal plus database writes.
-# - synchronous = FULL: each commit also fsyncs the -wal file before it returns, and
-#   the review screen shows the next card only after the commit returned. So a grade
-#   acknowledged is on the disk: it survives a SIGKILL (tests/faults/test_kills.py) and
-#   also an OS crash or power loss. NORMAL would skip that fsync (WAL is still safe
-#   against a killed process, since the kernel holds the written pages, but the last
-#   grades could vanish with the machine's power). Anki fsyncs every answer too; the
-#   fsync costs a fraction of a millisecond to a few, once per grade (see
-#   benchmarks/bench_peer.py, which reports grade + next at both levels).
-# - foreign_keys = ON: SQLite leaves them off unless asked; busy_timeout: a writer waits
-#   for another's commit instead of failing at once.
-SQLITE_SYNCHRONOUS = "FULL"
-
-
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {location.BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute(f"PRAGMA synchronous = {SQLITE_SYNCHRONOUS}")
-    cursor.execute("PRAGMA foreign_keys = ON")
-    limit = os.environ.get(TEST_MAX_PAGE_COUNT_ENV, "")
-    if limit.isdigit():
-        cursor.execute(f"PRAGMA max_page_count = {int(limit)}")
-    cursor.close()
+    location.sqlite_pragmas(dbapi_connection)
 
 
 def _pg_connect_args(url: str) -> dict[str, object]:

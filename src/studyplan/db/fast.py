@@ -13,12 +13,12 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 from studyplan.db import location
-from studyplan.db.location import SQLITE_HEADER, driver_failure, first_line, head_revision
+from studyplan.db.location import SQLITE_HEADER, driver_failure, first_line, head_revision, sqlite_pragmas
 from studyplan.db.sql import SqliteRows
 
 
-def _servable(path: Path) -> bool:
-    """A SQLite file of ours we may write (so no read-only tricks are needed), non-empty."""
+def servable(path: Path) -> bool:
+    """A SQLite file we may write (so no read-only tricks are needed), non-empty."""
     try:
         with path.open("rb") as fh:
             header = fh.read(16)
@@ -36,7 +36,7 @@ def sqlite_reading(path: Path, where: str) -> Iterator[SqliteRows | None]:
     A driver failure becomes the one-line error the full door gives (`driver_failure`),
     naming the database as *where* (a path or URL) does.
     """
-    if not path.is_file() or not _servable(path):
+    if not path.is_file() or not servable(path):
         yield None
         return
     try:
@@ -61,3 +61,49 @@ def sqlite_reading(path: Path, where: str) -> Iterator[SqliteRows | None]:
         finally:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")  # nothing was written: ending the snapshot is all
+
+
+class SqliteGrading:
+    """The review screen's grades on a sqlite3 connection of their own, with the pragmas of
+    every writable connection (`location.sqlite_pragmas`: WAL, synchronous = FULL): each
+    grade is one BEGIN IMMEDIATE ... COMMIT, and the COMMIT returns once the WAL is on disk,
+    so a grade acknowledged survives a SIGKILL or a power cut. A driver failure becomes the
+    full door's one-line error (`driver_failure`), naming the database as *where* does.
+    """
+
+    sqlite = True
+
+    def __init__(self, path: Path, where: str) -> None:
+        self.where = where
+        try:
+            self.connection = sqlite3.connect(str(path), timeout=location.BUSY_TIMEOUT_MS / 1000,
+                                              isolation_level=None, check_same_thread=False)
+            sqlite_pragmas(self.connection)
+        except sqlite3.Error as exc:
+            raise driver_failure(where, first_line(exc)) from None
+        self.cursor = self.connection.cursor()
+
+    def execute(self, sql: str, params: dict | None = None) -> sqlite3.Cursor:
+        """Run *sql* (":name" parameters) and return the cursor."""
+        return self.cursor.execute(sql, params or {})
+
+    @contextmanager
+    def transaction(self) -> Iterator[SqliteGrading]:
+        """One grade's transaction: committed when the block ends, rolled back on any failure."""
+        try:
+            self.cursor.execute("BEGIN IMMEDIATE")  # waits on another writer, never fails upgrading a read
+            try:
+                yield self
+                self.cursor.execute("COMMIT")
+            except BaseException:
+                if self.connection.in_transaction:
+                    try:
+                        self.connection.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass  # the connection is gone: nothing of the transaction was kept
+                raise
+        except sqlite3.Error as exc:
+            raise driver_failure(self.where, first_line(exc)) from None
+
+    def close(self) -> None:
+        self.connection.close()

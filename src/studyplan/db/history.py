@@ -30,17 +30,6 @@ def review_history(session: Session, learner_id: int):
     yield from session.execute(query.execution_options(yield_per=5000))
 
 
-def reviews_per_day(session: Session, learner_id: int, start: date, end: date) -> dict[date, int]:
-    """Graded reviews (practice excluded) per day in [start, end]."""
-    rows = session.execute(
-        select(ReviewLog.review_day, func.count())
-        .where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(False),
-               ReviewLog.review_day >= start, ReviewLog.review_day <= end)
-        .group_by(ReviewLog.review_day)
-    )
-    return {day: n for day, n in rows if day is not None}
-
-
 def minutes_per_day(session: Session, learner_id: int, start: date, end: date) -> dict[date, float]:
     """Minutes spent grading per day in [start, end], practice included."""
     rows = session.execute(
@@ -51,22 +40,6 @@ def minutes_per_day(session: Session, learner_id: int, start: date, end: date) -
         .group_by(ReviewLog.review_day)
     )
     return {day: (s or 0) / 60 for day, s in rows}
-
-
-def due_forecast(session: Session, learner_id: int, start: date, end: date) -> dict[date, int]:
-    """Cards falling due on each day in [start, end]; overdue cards count on *start*."""
-    rows = session.execute(
-        select(CardState.due, func.count())
-        .join(CardRow, CardRow.key == CardState.card_key)
-        .where(CardState.learner_id == learner_id, CardState.suspended.is_(False), CardRow.retired_at.is_(None),
-               CardState.due.is_not(None), CardState.due <= end)
-        .group_by(CardState.due)
-    )
-    out: dict[date, int] = {}
-    for due, n in rows:
-        key = max(due or start, start)
-        out[key] = out.get(key, 0) + n
-    return out
 
 
 def introduced_counts(session: Session, learner_id: int, exams: list[str]) -> dict[str, int]:

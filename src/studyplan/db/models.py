@@ -8,7 +8,7 @@ ON DELETE CASCADE removes children, which keeps mapper set-up short on every com
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
@@ -28,11 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from studyplan.db.sql import as_day, epoch_millis, from_epoch_millis, from_per_mille, per_mille
 from studyplan.db.sql import day_number as day_number
-
-EPOCH = datetime(1970, 1, 1)
-_EPOCH_ORDINAL = EPOCH.toordinal()
-_MILLISECOND = timedelta(milliseconds=1)
 
 
 class DayNumber(TypeDecorator):
@@ -48,7 +45,7 @@ class DayNumber(TypeDecorator):
         return None if value is None else day_number(value)
 
     def process_result_value(self, value, dialect):
-        return None if value is None else date.fromordinal(value + _EPOCH_ORDINAL)
+        return as_day(value)
 
 
 class EpochMillis(TypeDecorator):
@@ -60,10 +57,10 @@ class EpochMillis(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
-        return None if value is None else (value.replace(tzinfo=None) - EPOCH) // _MILLISECOND
+        return None if value is None else epoch_millis(value)
 
     def process_result_value(self, value, dialect):
-        return None if value is None else EPOCH + value * _MILLISECOND
+        return None if value is None else from_epoch_millis(value)
 
 
 class PerMille(TypeDecorator):
@@ -80,10 +77,10 @@ class PerMille(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
-        return None if value is None else round(value * 1000)
+        return None if value is None else per_mille(value)
 
     def process_result_value(self, value, dialect):
-        return None if value is None else value / 1000
+        return None if value is None else from_per_mille(value)
 
 
 class Base(DeclarativeBase):

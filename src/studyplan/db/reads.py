@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from studyplan.db.sql import Rows, as_date, as_datetime, day_number, scalar
+from studyplan.db.sql import Rows, as_date, as_datetime, as_day, day_number, scalar
 from studyplan.metrics import PASS_GRADE, RETENTION_WINDOW, DomainRecall, retention
 from studyplan.plan import Day, Plan, Task, TaskKind
 
@@ -106,6 +106,27 @@ def introduced_between(db: Rows, learner_id: int, start: date, end: date, exams:
                           "AND s.introduced_on <= :end",
                       {"learner": learner_id, "exams": exams, "start": day_number(start),
                        "end": day_number(end)}) or 0)
+
+
+def reviews_per_day(db: Rows, learner_id: int, start: date, end: date) -> dict[date, int]:
+    """Graded reviews (practice excluded) per day in [start, end]."""
+    rows = db.rows("SELECT review_day, COUNT(*) FROM review_log WHERE learner_id = :learner AND practice = :no "
+                   "AND review_day >= :start AND review_day <= :end GROUP BY review_day",
+                   {"learner": learner_id, "no": False, "start": day_number(start), "end": day_number(end)})
+    return {as_day(day): int(n) for day, n in rows if day is not None}  # type: ignore[misc]
+
+
+def due_forecast(db: Rows, learner_id: int, start: date, end: date) -> dict[date, int]:
+    """Cards falling due on each day in [start, end]; overdue cards count on *start*."""
+    rows = db.rows('SELECT s.due, COUNT(*) FROM card_state s JOIN card c ON c."key" = s.card_key '
+                   "WHERE s.learner_id = :learner AND s.suspended = :no AND c.retired_at IS NULL "
+                   "AND s.due IS NOT NULL AND s.due <= :end GROUP BY s.due",
+                   {"learner": learner_id, "no": False, "end": day_number(end)})
+    out: dict[date, int] = {}
+    for due, n in rows:
+        key = max(as_day(due) or start, start)
+        out[key] = out.get(key, 0) + int(n)
+    return out
 
 
 # --------------------------------------------------------------------------- readiness

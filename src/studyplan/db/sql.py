@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+EPOCH = datetime(1970, 1, 1)
+_EPOCH_ORDINAL = EPOCH.toordinal()
+_MILLISECOND = timedelta(milliseconds=1)
 _PARAM = re.compile(r"(?<![:\w]):(\w+)")
 _SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's DateTime text on SQLite
 
@@ -33,6 +35,26 @@ def day_number(day: date) -> int:
 def as_day(value: int | None) -> date | None:
     """A DayNumber column's integer as a date."""
     return None if value is None else date.fromordinal(value + _EPOCH_ORDINAL)
+
+
+def epoch_millis(moment: datetime) -> int:
+    """A naive datetime as an EpochMillis column stores it: whole milliseconds since 1970."""
+    return (moment.replace(tzinfo=None) - EPOCH) // _MILLISECOND
+
+
+def from_epoch_millis(value: int) -> datetime:
+    """An EpochMillis column's integer as the datetime written."""
+    return EPOCH + value * _MILLISECOND
+
+
+def per_mille(value: float) -> int:
+    """An E-Factor as a PerMille column stores it: whole thousandths."""
+    return round(value * 1000)
+
+
+def from_per_mille(value: int) -> float:
+    """A PerMille column's integer as the E-Factor."""
+    return value / 1000
 
 
 class Rows(Protocol):
