@@ -278,13 +278,17 @@ print(json.dumps({"queue": took, "cards": len(start.session.pending) if start.se
 
 SP_GRADE = r"""
 import json, sys, time
-from studyplan.db import engine as store
 if sys.argv[4] != "default":
-    real = store._sqlite_pragmas
-    def pragmas(conn, record):
-        real(conn, record)
-        conn.cursor().execute(f"PRAGMA synchronous = {sys.argv[4]}")
-    store._sqlite_pragmas = pragmas
+    try:
+        from studyplan.db import location
+        location.SQLITE_SYNCHRONOUS = sys.argv[4]  # every writable SQLite connection's level
+    except ImportError:  # a release before db.location: the engine's connect hook
+        from studyplan.db import engine as store
+        real = store._sqlite_pragmas
+        def pragmas(conn, record):
+            real(conn, record)
+            conn.cursor().execute(f"PRAGMA synchronous = {sys.argv[4]}")
+        store._sqlite_pragmas = pragmas
 from studyplan.db.reviews import grade_card
 from studyplan.study_review import ReviewOptions, start_review
 from studyplan.workspace import Workspace
@@ -292,12 +296,13 @@ ws = Workspace(db=sys.argv[1], decks=sys.argv[2])
 start = start_review(ws, ReviewOptions(max_cards=int(sys.argv[3])))
 session = start.session
 queue = list(session.pending)
-with ws.transaction() as s:
-    mode = {p: s.connection().exec_driver_sql(f"PRAGMA {p}").scalar() for p in ("journal_mode", "synchronous")}
+grade_transaction = getattr(ws, "grade_transaction", ws.transaction)  # a release before it: the ORM session
+with grade_transaction() as s:  # the pragmas of the connection the grades run on
+    run = getattr(s, "execute", None) or s.connection().exec_driver_sql
+    mode = {p: run(f"PRAGMA {p}").fetchone()[0] for p in ("journal_mode", "synchronous")}
 t0 = time.perf_counter()
 card = queue.pop(0)
 n = 0
-grade_transaction = getattr(ws, "grade_transaction", ws.transaction)  # a release before it: the ORM session
 while card is not None:
     with grade_transaction() as s:  # one short transaction per grade, as the review screen does
         grade_card(s, session.learner_id, card, 4, ws.now(), ws.today)
@@ -306,6 +311,7 @@ while card is not None:
 took = (time.perf_counter() - t0) / n
 print(json.dumps({"grade": took, "pragmas": mode}))
 """
+
 
 SP_NOOP = r"""
 import json, sys, time

@@ -129,3 +129,37 @@ def test_a_learner_not_on_the_database_is_told_to_make_a_plan(studied, doors):
     assert shown.exit_code == 1
     assert "no plan yet" in shown.output
     assert doors == ["fast"]
+
+
+def test_both_doors_give_the_same_stats(studied, doors, monkeypatch):
+    through_fast = studied("stats", "--format", "json", today=DAY.isoformat())
+    assert through_fast.exit_code == 0, through_fast.output
+    assert doors == ["fast"]
+    _full_door_only(monkeypatch)
+    through_full = studied("stats", "--format", "json", today=DAY.isoformat())
+    assert json.loads(through_fast.stdout) == json.loads(through_full.stdout)
+    shown = json.loads(through_fast.stdout)
+    assert sum(d["mature"] + d["learning"] for d in shown["domains"]) > 0
+    assert sum(d["suspended"] for d in shown["domains"]) == 1
+
+
+def test_a_review_session_on_a_sqlite_file_never_imports_sqlalchemy_and_keeps_its_grades(studied, db_path,
+                                                                                          tiny_decks):
+    before = rows(db_path, "SELECT count(*) FROM review_log")[0][0]
+    done = run_subprocess("--db", str(db_path), "--decks", str(tiny_decks), "--today", DAY.isoformat(),
+                          "review", "--exam", "tiny", input="\n4\n\n5\nq\n", env={"PYTHONPROFILEIMPORTTIME": "1"})
+    assert done.returncode == 0, done.stderr
+    imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")]
+    assert "studyplan.db.grading" in imported
+    assert not [m for m in imported if m.startswith("sqlalchemy")]
+    assert rows(db_path, "SELECT count(*) FROM review_log")[0][0] == before + 2
+    assert rows(db_path, "SELECT grade FROM review_log ORDER BY id DESC LIMIT 2") == [(5,), (4,)]
+
+
+def test_an_undo_in_a_fast_session_restores_the_state_before_the_grade(studied, db_path):
+    state = "SELECT card_id, interval, repetitions, due FROM card_state ORDER BY card_id"
+    before = rows(db_path, state)
+    undone = studied("review", "--exam", "tiny", input="\n4\nu\nq\n", today=DAY.isoformat())
+    assert undone.exit_code == 0, undone.output
+    assert "undid grade 4" in undone.output
+    assert rows(db_path, state) == before

@@ -39,13 +39,18 @@ class StatsReport:
 def stats_report(ws: Workspace, exam_id: str | None = None) -> StatsReport:
     """Per-domain counts, retention, readiness (predicted recall on the exam day), the
     14-day forecast and the 12-week history."""
-    from studyplan.db.history import domain_card_stats, leech_cards, retention_by_domain
-    from studyplan.db.reads import active_plan_exam, due_forecast, reviews_per_day
+    from studyplan.db.reads import (
+        active_plan_exam,
+        domain_card_stats,
+        due_forecast,
+        leech_cards,
+        retention_by_domain,
+        reviews_per_day,
+    )
 
-    with ws.unit() as u:
-        lid, db = u.learner_id, u.db
-        assert lid is not None
-        plan = active_plan_exam(u.rows, lid)  # (exam, exam date): the plan's days are not needed
+    with ws.reading() as u:
+        lid, db = u.learner_id, u.rows  # lid None: a learner not on the database, who has done nothing
+        plan = None if lid is None else active_plan_exam(db, lid)  # (exam, exam date): not the plan's days
         if exam_id is None:
             if plan is None:
                 raise StudyplanError("no plan yet: pass --exam, or run 'studyplan plan create' first")
@@ -55,10 +60,10 @@ def stats_report(ws: Workspace, exam_id: str | None = None) -> StatsReport:
         on = exam_date if exam_date is not None and exam_date >= ws.today else ws.today
         overall, per_domain = readiness_of(ws, u, exam.id, on)
         counts = domain_card_stats(db, lid, exam.id)
-        retention = retention_by_domain(db, lid, exam.id, ws.today - timedelta(days=29))
-        forecast = due_forecast(u.rows, lid, ws.today, ws.today + timedelta(days=13))
-        history = reviews_per_day(u.rows, lid, ws.today - timedelta(weeks=12), ws.today)
-        leeches = leech_cards(db, lid, exam.id)
+        retention = {} if lid is None else retention_by_domain(db, lid, exam.id, ws.today - timedelta(days=29))
+        forecast = {} if lid is None else due_forecast(db, lid, ws.today, ws.today + timedelta(days=13))
+        history = {} if lid is None else reviews_per_day(db, lid, ws.today - timedelta(weeks=12), ws.today)
+        leeches = [] if lid is None else leech_cards(db, lid, exam.id)
     domains = []
     for d in exam.domains:
         c = counts.get(d.id, {"total": 0, "new": 0, "learning": 0, "mature": 0, "suspended": 0, "leeches": 0})

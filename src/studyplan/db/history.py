@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from studyplan.db.models import CardRow, CardState, DomainRow, ReviewLog
-from studyplan.db.reads import domain_slugs
-from studyplan.db.sql import session_rows
 from studyplan.forecast import CALIBRATION_DAYS, GRADE_WINDOW, GradeCounts, grade_class
-from studyplan.metrics import MATURE_DAYS, PASS_GRADE, REASK_BELOW
+from studyplan.metrics import REASK_BELOW
 from studyplan.sm2 import Sm2State
 
 
@@ -76,66 +74,6 @@ def learner_states(session: Session, learner_id: int, exams: list[str]) -> list[
         out.extend([pair] * n)
     return out
 
-
-
-def domain_card_stats(session: Session, learner_id: int, exam: str) -> dict[str, dict[str, int]]:
-    """Per domain slug of *exam*: total, new, learning, mature, suspended, leeches."""
-
-    state = CardState
-    introduced = and_(state.card_key.is_not(None), state.suspended.is_(False), state.introduced_on.is_not(None))
-    rows = session.execute(  # grouped by domain id: the exam's cards come from the covering index
-        select(
-            CardRow.domain_id,
-            func.count(),
-            func.sum(case((and_(introduced, state.interval >= MATURE_DAYS), 1), else_=0)),
-            func.sum(case((and_(introduced, state.interval < MATURE_DAYS), 1), else_=0)),
-            func.sum(case((state.suspended.is_(True), 1), else_=0)),
-            func.sum(case((state.leech.is_(True), 1), else_=0)),
-        )
-        .select_from(CardRow)
-        .outerjoin(state, and_(state.card_key == CardRow.key, state.learner_id == learner_id))
-        .where(CardRow.exam_id == exam, CardRow.retired_at.is_(None))
-        .group_by(CardRow.domain_id)
-    )
-    slugs = domain_slugs(session_rows(session), exam)
-    out = {}
-    for domain, total, mature, learning, suspended, leeches in rows:
-        if domain not in slugs:
-            continue
-        mature, learning, suspended, leeches = (int(x or 0) for x in (mature, learning, suspended, leeches))
-        out[slugs[domain]] = {"total": total, "new": total - mature - learning - suspended, "learning": learning,
-                              "mature": mature, "suspended": suspended, "leeches": leeches}
-    return out
-
-
-def retention_by_domain(session: Session, learner_id: int, exam: str, since: date) -> dict[str, tuple[int, int]]:
-    """Per domain slug: (reviews of already-learned cards since *since*, of which passed with >= 3)."""
-
-    per_card = (  # the reviews counted per card first: one card lookup per card, not per review
-        select(ReviewLog.card_key, func.count().label("n"),
-               func.sum(case((ReviewLog.grade >= PASS_GRADE, 1), else_=0)).label("ok"))
-        .where(ReviewLog.learner_id == learner_id, ReviewLog.practice.is_(False), ReviewLog.review_day >= since,
-               ReviewLog.prev_repetitions > 0)
-        .group_by(ReviewLog.card_key)
-        .subquery())
-    rows = session.execute(
-        select(CardRow.domain_id, func.sum(per_card.c.n), func.sum(per_card.c.ok))
-        .join(per_card, CardRow.key == per_card.c.card_key)
-        .where(CardRow.exam_id == exam)
-        .group_by(CardRow.domain_id))
-    slugs = domain_slugs(session_rows(session), exam)
-    return {slugs[domain]: (int(n), int(ok or 0)) for domain, n, ok in rows if domain in slugs}
-
-
-def leech_cards(session: Session, learner_id: int, exam: str) -> list[tuple[str, str]]:
-    """(card id, front) of the learner's leeches in *exam*."""
-    rows = session.execute(
-        select(CardRow.id, CardRow.front)
-        .join(CardState, and_(CardState.card_key == CardRow.key, CardState.learner_id == learner_id))
-        .where(CardState.leech.is_(True), CardRow.exam_id == exam)
-        .order_by(CardRow.id)
-    )
-    return [(i, f) for i, f in rows]
 
 
 def introduced_per_day(session: Session, learner_id: int, start: date, end: date) -> dict[date, int]:

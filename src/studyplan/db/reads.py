@@ -10,7 +10,7 @@ from datetime import date
 from typing import NamedTuple
 
 from studyplan.db.sql import Rows, as_date, as_datetime, as_day, day_number, scalar
-from studyplan.metrics import PASS_GRADE, RETENTION_WINDOW, DomainRecall, retention
+from studyplan.metrics import MATURE_DAYS, PASS_GRADE, RETENTION_WINDOW, DomainRecall, retention
 from studyplan.plan import Day, Plan, Task, TaskKind
 
 DECK_SOURCE = "deck:"
@@ -168,6 +168,50 @@ def exam_recall(db: Rows, learner_id: int, exam: str, on: date) -> dict[str, Dom
     """recall_by_domain at the learner's own retention (metrics.retention of their
     review_outcomes): what metrics.readiness weighs, for `today`, `stats` and `cohort`."""
     return recall_by_domain(db, learner_id, exam, on, retention(*review_outcomes(db, learner_id)))
+
+
+# --------------------------------------------------------------------------- stats
+
+def domain_card_stats(db: Rows, learner_id: int | None, exam: str) -> dict[str, dict[str, int]]:
+    """Per domain slug of *exam*: total, new, learning, mature, suspended, leeches (for a
+    learner not on the database, None: every card new)."""
+    studied = "s.card_key IS NOT NULL AND s.suspended = :no AND s.introduced_on IS NOT NULL"
+    rows = db.rows(  # grouped by domain id: the exam's cards come from the covering index
+        "SELECT c.domain_id, COUNT(*), "
+        f'SUM(CASE WHEN {studied} AND s."interval" >= :mature THEN 1 ELSE 0 END), '
+        f'SUM(CASE WHEN {studied} AND s."interval" < :mature THEN 1 ELSE 0 END), '
+        "SUM(CASE WHEN s.suspended = :yes THEN 1 ELSE 0 END), SUM(CASE WHEN s.leech = :yes THEN 1 ELSE 0 END) "
+        'FROM card c LEFT OUTER JOIN card_state s ON s.card_key = c."key" AND s.learner_id = :learner '
+        "WHERE c.exam_id = :exam AND c.retired_at IS NULL GROUP BY c.domain_id",
+        {"learner": learner_id, "exam": exam, "mature": MATURE_DAYS, "yes": True, "no": False})
+    slugs = domain_slugs(db, exam)
+    out = {}
+    for domain, total, mature, learning, suspended, leeches in rows:
+        if domain not in slugs:
+            continue
+        mature, learning, suspended, leeches = (int(x or 0) for x in (mature, learning, suspended, leeches))
+        out[slugs[domain]] = {"total": total, "new": total - mature - learning - suspended, "learning": learning,
+                              "mature": mature, "suspended": suspended, "leeches": leeches}
+    return out
+
+
+def retention_by_domain(db: Rows, learner_id: int, exam: str, since: date) -> dict[str, tuple[int, int]]:
+    """Per domain slug: (reviews of already-learned cards since *since*, of which passed with >= 3)."""
+    rows = db.rows(  # the reviews counted per card first: one card lookup per card, not per review
+        "SELECT c.domain_id, SUM(per_card.n), SUM(per_card.ok) FROM card c JOIN ("
+        "SELECT card_key, COUNT(*) AS n, SUM(CASE WHEN grade >= :pass THEN 1 ELSE 0 END) AS ok FROM review_log "
+        "WHERE learner_id = :learner AND practice = :no AND review_day >= :since AND prev_repetitions > 0 "
+        'GROUP BY card_key) per_card ON c."key" = per_card.card_key WHERE c.exam_id = :exam GROUP BY c.domain_id',
+        {"learner": learner_id, "exam": exam, "since": day_number(since), "pass": PASS_GRADE, "no": False})
+    slugs = domain_slugs(db, exam)
+    return {slugs[domain]: (int(n), int(ok or 0)) for domain, n, ok in rows if domain in slugs}
+
+
+def leech_cards(db: Rows, learner_id: int, exam: str) -> list[tuple[str, str]]:
+    """(card id, front) of the learner's leeches in *exam*."""
+    return [(i, f) for i, f in db.rows(
+        'SELECT c.id, c.front FROM card c JOIN card_state s ON s.card_key = c."key" AND s.learner_id = :learner '
+        "WHERE s.leech = :yes AND c.exam_id = :exam ORDER BY c.id", {"learner": learner_id, "exam": exam, "yes": True})]
 
 
 # --------------------------------------------------------------------------- the decks as last read
