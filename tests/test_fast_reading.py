@@ -5,6 +5,7 @@ file changed, the database is not at the head, or it is not a SQLite file."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from contextlib import contextmanager
 from datetime import date
@@ -163,3 +164,30 @@ def test_an_undo_in_a_fast_session_restores_the_state_before_the_grade(studied, 
     assert undone.exit_code == 0, undone.output
     assert "undid grade 4" in undone.output
     assert rows(db_path, state) == before
+
+
+def test_a_session_never_opens_the_database_file_beside_sqlite(studied, db_path, monkeypatch):
+    """Closing a file descriptor of the database drops every POSIX lock this process's
+    SQLite connections hold on it (the grading connection's too), after which a commit can
+    land in a -wal another connection deletes: the file is only ever opened by SQLite."""
+    import builtins
+    import io
+
+    opened: list[str] = []
+    real_open = io.open
+
+    def watched(file, *args, **kwargs):
+        if isinstance(file, (str, os.PathLike)) and os.path.realpath(file) == os.path.realpath(db_path):
+            opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(io, "open", watched)
+    monkeypatch.setattr(builtins, "open", watched)
+    # grade, suspend and undo it (the ORM door opens mid-session), grade again, quit
+    shown = studied("review", "--exam", "tiny", input="\n4\ns\nu\n\n5\nq\n", today=DAY.isoformat())
+    assert shown.exit_code == 0, shown.output
+    assert "undid suspend" in shown.output
+    assert opened == []
+    assert rows(db_path, "PRAGMA integrity_check") == [("ok",)]
+    assert rows(db_path, "SELECT grade FROM review_log WHERE review_day = ? ORDER BY id", DAY.isoformat()) == [
+        (4,), (5,)]

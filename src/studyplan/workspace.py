@@ -191,7 +191,9 @@ class Workspace:
         if path is not None:
             self._hold_lock(path)
         try:
-            self._engine, sessions = open_database(self.db_location)
+            # A grading connection open on the file means it was read as a database already.
+            self._engine, sessions = open_database(self.db_location,
+                                                   check_file=self.__dict__.get("_sqlite_grading") is None)
         except BaseException:
             self._release(forget=True)  # refused before anything was written: no lock file left either
             raise

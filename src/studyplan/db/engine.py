@@ -64,14 +64,17 @@ def _read_only_creator(path: Path):
     return connect
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, check_file: bool = True) -> Engine:
     """An engine for *url*; SQLite gets WAL, foreign keys and a busy timeout on every connection.
 
     A SQLite file this process cannot write is opened read-only: reading commands work,
     a change is refused with one line. PostgreSQL gets a connect and a statement timeout.
+    Without *check_file* the SQLite file's header is not read: a caller whose own sqlite3
+    connection is open on it must not open and close the file beside SQLite (the close
+    would drop that connection's POSIX locks).
     """
     path = sqlite_path(url)
-    if path is not None:
+    if path is not None and check_file:
         check_sqlite_file(path)
     read_only = path is not None and is_read_only(path)
     try:
@@ -208,8 +211,9 @@ def create_schema(engine: Engine) -> None:
         conn.execute(version.insert().values(version_num=head_revision()))
 
 
-def open_database(value: str, migrate: bool = True) -> tuple[Engine, sessionmaker[Session]]:
-    """Open the database at *value* (a path or a URL), upgrade its schema, return a sessionmaker.
+def open_database(value: str, migrate: bool = True, check_file: bool = True) -> tuple[Engine, sessionmaker[Session]]:
+    """Open the database at *value* (a path or a URL), upgrade its schema, return a sessionmaker
+    (*check_file*: see `make_engine`).
 
     Nothing is written before the database is known to be studyplan's (or empty) and at a
     revision this release knows. Before upgrading an existing SQLite database, a copy is
@@ -221,7 +225,7 @@ def open_database(value: str, migrate: bool = True) -> tuple[Engine, sessionmake
     path = sqlite_path(url)
     if path is None and url.split("://", 1)[0].startswith("sqlite"):
         raise StudyplanError(f"{label}: an in-memory database keeps nothing; give a database file or a server URL")
-    engine = make_engine(url)
+    engine = make_engine(url, check_file)
     try:
         if migrate:
             if path is not None:

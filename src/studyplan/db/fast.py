@@ -1,7 +1,9 @@
-"""Reading a SQLite database on the driver alone, the door of the commands a learner runs
-every morning (`today`): importing SQLAlchemy's ORM costs about 0.4 s on a small machine,
-more than everything `today` reads. `Workspace.reading` uses it when it serves and the
-full door (`db.engine`) otherwise; both run the same statements (`db.reads`).
+"""A SQLite database on the driver alone: the door of the commands a learner runs every
+day (`today`, `stats`, a review session's queue, grades and summary). Importing
+SQLAlchemy's ORM costs about 0.4 s on a small machine, more than everything `today` reads.
+`Workspace.reading` and `Workspace.grade_transaction` use it when it serves and the full
+door (`db.engine`) otherwise; both run the same statements (`db.reads`, `db.queue_reads`,
+`db.grading`).
 """
 
 from __future__ import annotations
@@ -13,18 +15,21 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 from studyplan.db import location
-from studyplan.db.location import SQLITE_HEADER, driver_failure, first_line, head_revision, sqlite_pragmas
+from studyplan.db.location import driver_failure, first_line, head_revision, sqlite_pragmas
 from studyplan.db.sql import SqliteRows
 
 
 def servable(path: Path) -> bool:
-    """A SQLite file we may write (so no read-only tricks are needed), non-empty."""
+    """A non-empty file we may write, in a folder we may write (for its -wal and -shm): no
+    read-only tricks needed. Whether it is a database is SQLite's to say (`sqlite_reading`
+    then yields None): opening the file ourselves and closing it would drop the POSIX locks
+    this process's SQLite connections hold on it (a grading connection, say), and a commit
+    could then go to a -wal another connection deletes."""
     try:
-        with path.open("rb") as fh:
-            header = fh.read(16)
+        size = path.stat().st_size
     except OSError:
         return False
-    return header == SQLITE_HEADER and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+    return size > 0 and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
 
 
 @contextmanager

@@ -1,6 +1,7 @@
 """Where the database is and whether it is ours, without SQLAlchemy: paths and URLs, their
 passwords masked, the SQLite file checks, the shipped schema revisions, and the one line a
-driver failure becomes. `db.engine` (SQLAlchemy) and `db.fast` (SQLite's own driver) share it.
+driver failure becomes, and the pragmas of every writable SQLite connection. `db.engine`
+(SQLAlchemy) and `db.fast` (SQLite's own driver) share it.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """What the daily commands read, in plain SQL (`db.sql`): the learner, the active plan, what
-is due and introduced, the course log, readiness, the remembered deck files and imported
-cards. `today` runs these on SQLite's own driver without importing SQLAlchemy
-(`Workspace.reading`); every other caller runs the same statements through its session.
+is due and introduced, the course log, readiness, the stats counts, the remembered deck
+files and imported cards. `today`, `stats` and a review run these on SQLite's own driver
+without importing SQLAlchemy (`Workspace.reading`); every other caller runs the same
+statements through its session.
 """
 
 from __future__ import annotations
