@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import event, insert, select
 
+from studyplan.db import queue_reads
 from studyplan.db.cards import sync_catalog
 from studyplan.db.engine import open_database
 from studyplan.db.learners import learner_id
@@ -43,7 +44,10 @@ def _with_states(db_path, tiny_decks, due=DUE, suspended=("tiny-alpha-003",)):
     return engine, sessions, lid
 
 
-def test_due_cards_come_most_overdue_first_domains_interleaved_and_a_limit_keeps_their_head(db_path, tiny_decks):
+@pytest.mark.parametrize("run", [queue_reads.DUE_RUN, 1, 2])  # small runs: the queue read over several
+def test_due_cards_come_most_overdue_first_domains_interleaved_and_a_limit_keeps_their_head(db_path, tiny_decks,
+                                                                                           monkeypatch, run):
+    monkeypatch.setattr(queue_reads, "DUE_RUN", run)
     engine, sessions, lid = _with_states(db_path, tiny_decks)
     with sessions() as session:
         every = due_cards(session_rows(session), lid, TODAY)
@@ -63,17 +67,21 @@ def test_due_cards_come_most_overdue_first_domains_interleaved_and_a_limit_keeps
     engine.dispose()
 
 
-def test_a_limited_due_queue_is_one_query_for_the_order_and_one_for_the_texts_kept(db_path, tiny_decks):
+def test_a_limited_due_queue_stops_reading_due_days_once_each_domain_has_its_share(db_path, tiny_decks,
+                                                                                  monkeypatch):
+    monkeypatch.setattr(queue_reads, "DUE_RUN", 1)
     engine, sessions, lid = _with_states(db_path, tiny_decks)
     statements: list[tuple[str, object]] = []
     event.listen(engine, "before_cursor_execute", lambda _c, _cur, sql, params, *_: statements.append((sql, params)))
     with sessions() as session:
-        picked = due_cards(session_rows(session), lid, TODAY, limit=3)
-    assert [c.card_id for c in picked] == ["tiny-beta-003", "tiny-alpha-002", "tiny-beta-001"]
-    assert statements[0][0] == "BEGIN IMMEDIATE" and len(statements) == 3
-    order, texts = statements[1:]
-    assert "front" not in order[0] and "ORDER BY s.due, c.position" in order[0]
-    assert "front" in texts[0] and len(texts[1]) == 3  # type: ignore[arg-type]  # the three keys kept
+        picked = due_cards(session_rows(session), lid, TODAY, limit=2)
+    assert [c.card_id for c in picked] == ["tiny-beta-003", "tiny-alpha-002"]
+    runs = [sql for sql, _ in statements if "ORDER BY s.due, c.position" in sql]
+    # one card each of alpha and beta is all a queue of two needs: the days 4 and 3 days
+    # overdue are read, not yesterday's or today's
+    assert len(runs) == 2 and all("front" not in sql for sql in runs)
+    texts = statements[-1]
+    assert "front" in texts[0] and len(texts[1]) == 2  # type: ignore[arg-type]  # the two keys kept
     engine.dispose()
 
 
@@ -92,9 +100,13 @@ def test_due_cards_are_read_through_the_learner_due_index(db_path, tiny_decks):
 
     with closing(sqlite3.connect(db_path)) as conn:
         assert due_cards(Explained(conn), lid, TODAY, exams=["tiny"])
-    due_plan = plans[0]
-    assert "ix_card_state_due (learner_id=? AND due<?)" in due_plan
-    assert "SCAN" not in due_plan  # no table is read through
+        due_plan = plans[0]
+        assert "ix_card_state_due (learner_id=? AND due>? AND due<?)" in due_plan
+        plans.clear()
+        assert due_cards(Explained(conn), lid, TODAY, exams=["tiny"], limit=2)  # read in runs of due days
+    assert len(plans) == 4  # the exams' domains, where the run ends, the run, the texts
+    assert all("ix_card_state_due (learner_id=? AND due>? AND due<?)" in p for p in plans[1:3])
+    assert not [p for p in [due_plan, *plans] if "SCAN" in p]  # no table is read through
 
 
 def test_interleave_keeps_each_lane_in_order_and_leads_with_the_first_cards_lane():
@@ -146,7 +158,7 @@ def test_a_queue_full_of_due_cards_looks_up_no_new_cards(db_path, tiny_decks, mo
         monkeypatch.setattr(SqliteRows, "rows", recorded)
         start = start_review(ws, ReviewOptions(exam="tiny", max_cards=7)).session
         assert start is not None and list(start.pending) == list(full.pending)[:7]
-        assert any("s.due <= :today" in sql for sql in statements)
+        assert any("s.due <= :upto" in sql for sql in statements)
         assert not any("row_number" in sql for sql in statements)  # the new-card query never ran
         statements.clear()
         start = start_review(ws, ReviewOptions(exam="tiny", max_cards=8)).session

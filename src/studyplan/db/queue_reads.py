@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from studyplan.db.reads import task_kind
-from studyplan.db.sql import Rows, as_day, day_number
+from studyplan.db.sql import Rows, as_day, day_number, scalar
 from studyplan.plan import Task
 from studyplan.queue import QueueCard, interleave
 
@@ -40,12 +40,19 @@ def plan_today(db: Rows, learner_id: int, day: date) -> PlanToday | None:
     return PlanToday(rows[0][0], rows[0][1], tasks)
 
 
-# Every card due for the learner, only what orders it: the (learner, due) index, then each
-# card's row by its key. The texts are read afterwards for the cards the queue keeps.
+# The due cards, only what orders them: the (learner, due) index, then each card's row by
+# its key. They are read in runs of whole due days, most overdue first: a queue with a limit
+# stops once every domain has its share of it (see `due_cards`), so a learner with thousands
+# of cards due reads a few hundred. The texts are read afterwards for the cards kept.
 _DUE = ('SELECT s.card_key, s.due, d.slug FROM card_state s JOIN card c ON c."key" = s.card_key '
         "JOIN domain d ON d.id = c.domain_id "
-        "WHERE s.learner_id = :learner AND s.due <= :today AND s.suspended = :no AND c.retired_at IS NULL")
+        "WHERE s.learner_id = :learner AND s.due > :after AND s.due <= :upto AND s.suspended = :no "
+        "AND c.retired_at IS NULL")
 _DUE_ORDER = " ORDER BY s.due, c.position, s.card_key"
+# The last due day of the next run: the day of the run_size-th due card after *after*.
+_RUN_END = ("SELECT due FROM card_state WHERE learner_id = :learner AND due > :after AND due <= :today "
+            "AND suspended = :no ORDER BY due LIMIT 1 OFFSET :skip")
+DUE_RUN = 500  # due cards (of any exam) in the first run, before its last day is completed
 _TEXT_BATCH = 500  # keys per IN list: well under every driver's parameter limit
 
 
@@ -54,18 +61,39 @@ def due_cards(db: Rows, learner_id: int, today: date, exams: Sequence[str] | Non
     """Cards due today or earlier, most overdue first, domains interleaved: the first
     *limit* of them (all without one). Only *exams*' cards when given.
 
-    The order comes from one query over the due cards' keys, due days and domains; the
-    texts are read only for the cards kept.
+    With a limit, the due days are read in runs, oldest first, until every domain the
+    queue can hold has ceil(limit / domains) cards: the first *limit* of the interleaving
+    of everything due are then among them (each domain gives at most that many, and every
+    domain's first card, which sets the order of domains, has been seen). The texts are
+    read only for the cards kept.
     """
     if exams is not None and not exams:
         return []
     params: dict = {"learner": learner_id, "today": day_number(today), "no": False}
-    sql = _DUE
+    sql, lanes = _DUE, "SELECT DISTINCT slug FROM domain"
     if exams is not None:
         sql, params["exams"] = sql + " AND c.exam_id IN :exams", list(exams)
+        lanes += " WHERE exam_id IN :exams"
     if domain:
         sql, params["domain"] = sql + " AND d.slug = :domain", domain
-    kept = interleave(db.rows(sql + _DUE_ORDER, params), lane=lambda row: row[2], limit=limit)
+    share = None
+    if limit is not None:
+        slugs = {domain} if domain else {slug for (slug,) in db.rows(lanes, params)}
+        share = -(-limit // max(1, len(slugs)))
+    found: list[tuple] = []
+    per_lane: dict[str, int] = {}
+    after, run = -(2**31), DUE_RUN  # before every day number; runs double, so a queue that fills late takes few
+    while True:
+        end = None if share is None else scalar(db, _RUN_END, dict(params, after=after, skip=run - 1))
+        upto = params["today"] if end is None else end
+        for row in db.rows(sql + _DUE_ORDER, dict(params, after=after, upto=upto)):
+            found.append(row)
+            per_lane[row[2]] = per_lane.get(row[2], 0) + 1
+        if upto == params["today"] or (share is not None and len(per_lane) >= len(slugs)
+                                       and min(per_lane.values()) >= share):
+            break
+        after, run = upto, run * 2
+    kept = interleave(found, lane=lambda row: row[2], limit=limit)
     return _with_texts(db, [(key, slug, False, as_day(due)) for key, due, slug in kept])
 
 
