@@ -57,7 +57,7 @@ def describe_error(exc: BaseException, location: str | None = None) -> str:
 
 def display_location(location: str) -> str:
     """The database at *location* as people see it, its password masked."""
-    from studyplan.db.engine import display_location as display
+    from studyplan.db.location import display_location as display
 
     return display(location)
 
@@ -145,7 +145,7 @@ class Workspace:
         command that then fails on its input leaves nothing behind. A database we may only
         read is not synced either: its commands see the decks read in full.
         """
-        from studyplan.db.engine import database_url, sqlite_path
+        from studyplan.db.location import database_url, sqlite_path
 
         path = sqlite_path(database_url(self.db_location))
         if path is not None and (not path.exists() or self._read_only):
@@ -158,8 +158,8 @@ class Workspace:
         if current is not None:  # asked inside a unit: sync in its transaction (a second would wait on it)
             self._sync(current)
         else:
-            with self.unit(create_learner=False):
-                pass  # the sync sets it
+            with self.reading():
+                pass  # the deck check (or the sync, when a deck file changed) sets it
         return self.__dict__["catalog"]
 
     def _sync(self, session: Session) -> SyncResult:
@@ -225,7 +225,7 @@ class Workspace:
         if path is None:
             return
         if _identity(path) != self._identity:
-            from studyplan.db.engine import display_location
+            from studyplan.db.location import display_location
             from studyplan.errors import DatabaseReplaced
 
             raise DatabaseReplaced(display_location(self.db_location),
@@ -234,7 +234,7 @@ class Workspace:
 
     @cached_property
     def _read_only(self) -> bool:
-        from studyplan.db.engine import database_url, is_read_only, sqlite_path
+        from studyplan.db.location import database_url, is_read_only, sqlite_path
 
         path = sqlite_path(database_url(self.db_location))
         return path is not None and is_read_only(path)
