@@ -184,7 +184,6 @@ class Workspace:
         """The database opened (and migrated) once per command. A SQLite file is held
         under a shared lock for as long as the workspace is open, so `restore` waits for
         (or refuses) a review session instead of swapping the file under it."""
-        from studyplan.db.backup import clean_leftovers
         from studyplan.db.engine import database_url, open_database, sqlite_path
 
         path = sqlite_path(database_url(self.db_location))
@@ -199,7 +198,6 @@ class Workspace:
             raise
         if path is not None:
             self._remember_file(path)
-            clean_leftovers(path.parent)  # hidden copies of a backup or restore killed earlier
         return sessions
 
     def _hold_lock(self, path: Path) -> None:
@@ -268,10 +266,14 @@ class Workspace:
         return SqliteGrading(path, self.db_location)
 
     def _remember_file(self, path: Path) -> None:
-        """Which file the database is, once per command (see `_check_same_file`)."""
+        """Which file the database is (see `_check_same_file`), and the hidden copies a
+        backup or restore killed earlier removed from its folder: once per command."""
+        from studyplan.db.backup import clean_leftovers
+
         if "_file" not in self.__dict__:
             self._file = path
             self._identity = _identity(path)
+            clean_leftovers(path.parent)
 
     @contextmanager
     def grade_transaction(self) -> Iterator[Transaction]:
@@ -356,13 +358,11 @@ class Workspace:
 
         path = sqlite_path(database_url(self.db_location))
         if path is not None and path.is_file():
-            from studyplan.db.backup import clean_leftovers
             from studyplan.db.fast import sqlite_reading
             from studyplan.db.reads import existing_learner_id
 
             self._hold_lock(path)
             self._remember_file(path)
-            clean_leftovers(path.parent)  # as the full door does
             with sqlite_reading(path, self.db_location) as rows:
                 if rows is not None and self._decks_checked(rows):
                     yield Reading(rows, existing_learner_id(rows, self.learner))

@@ -28,8 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from studyplan.db.sql import as_day, epoch_millis, from_epoch_millis, from_per_mille, per_mille
-from studyplan.db.sql import day_number as day_number
+from studyplan.db.sql import as_day, day_number, epoch_millis, from_epoch_millis, from_per_mille, per_mille
 
 
 class DayNumber(TypeDecorator):
